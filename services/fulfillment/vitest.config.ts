@@ -1,0 +1,3 @@
+import { defineIncentiveConfig } from '@incentive/testing/vitest';
+
+export default defineIncentiveConfig({ services: true });
