@@ -1,0 +1,327 @@
+import type { CustomerFacts, CustomerState } from './customer-state.js';
+import { FactsInputError } from './errors.js';
+import type { IncentiveEvent, ReferralCreditedEvent } from '@incentive/events';
+import { minorToMajor, toMinor } from './money.js';
+import { type Tier, compileTiers, tierIndexFor } from './tiers.js';
+import { YEAR_WINDOW_MS, isoWeekIndex, parseInstant, wholeDaysBetween } from './time.js';
+
+export interface FactsConfig {
+  /** Ascending by minSpend12m (see parseTiers). */
+  tiers: readonly Tier[];
+  /** First matching segment id, else 'regular'; compiled from rules/segments.json by @incentive/rules. */
+  classifySegment(facts: CustomerFacts): string;
+}
+
+export interface ApplyContext {
+  /** For `referral` events: whether the referrer is a known customer (looked up by the caller). */
+  referrerKnown?: boolean;
+}
+
+/** Expected, countable outcomes the caller may want to report; never errors. */
+export type FactsNote =
+  | 'self_referral'
+  | 'unknown_referrer'
+  | 'referee_has_purchases'
+  | 'referral_already_credited'
+  | 'refund_exceeds_spend'
+  | 'refund_outside_window'
+  | 'inactivity_stale'
+  | 'out_of_order'
+  | 'invalid_birthday';
+
+export interface ApplyResult {
+  state: CustomerState;
+  facts: CustomerFacts;
+  derived: IncentiveEvent[];
+  notes: FactsNote[];
+}
+
+type Entry = readonly [number, number];
+type MutableState = { -readonly [K in keyof CustomerState]: CustomerState[K] };
+
+function initialState(customerId: string, asOfMs: number, config: FactsConfig): CustomerState {
+  const state: MutableState = {
+    v: 1,
+    customerId,
+    asOfMs,
+    signedUpAt: null,
+    birthday: null,
+    country: null,
+    referrerId: null,
+    referralCredited: false,
+    orders: 0,
+    refunds: 0,
+    totalMinor: 0,
+    window: [],
+    windowMinor: 0,
+    firstPurchaseAt: null,
+    lastPurchaseAt: null,
+    lastPurchaseMs: null,
+    streak: 0,
+    streakWeek: null,
+    referrals: 0,
+    tier: null,
+    segment: '',
+  };
+  const tiers = compileTiers(config.tiers);
+  state.tier = tiers.ids[tierIndexFor(tiers, 0)] ?? null;
+  // The empty customer's segment is the "before" of a customer's first event.
+  state.segment = config.classifySegment(buildFacts(state, config, null, state.tier, state.segment));
+  return state;
+}
+
+/** Drops window entries at or before `asOfMs - 365 days`; returns the same array when nothing drops. */
+function slideWindow(s: MutableState, asOfMs: number): void {
+  const w = s.window;
+  const cutoff = asOfMs - YEAR_WINDOW_MS;
+  let i = 0;
+  let dropped = 0;
+  while (i < w.length && (w[i] as Entry)[0] <= cutoff) {
+    dropped += (w[i] as Entry)[1];
+    i++;
+  }
+  if (i > 0) {
+    s.window = w.slice(i);
+    s.windowMinor -= dropped;
+  }
+}
+
+const BIRTHDAY_FULL = /^\d{4}-(\d{2})-(\d{2})$/;
+const BIRTHDAY_MD = /^--(\d{2})-(\d{2})$/;
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** 'YYYY-MM-DD' or '--MM-DD' to 'MM-DD'; undefined when not a real month/day (Feb 29 allowed). */
+export function normaliseBirthday(text: string): string | undefined {
+  const m = BIRTHDAY_FULL.exec(text) ?? BIRTHDAY_MD.exec(text);
+  if (!m) return undefined;
+  const month = Number(m[1]);
+  const day = Number(m[2]);
+  if (month < 1 || month > 12 || day < 1 || day > (MONTH_DAYS[month - 1] as number)) return undefined;
+  if (BIRTHDAY_FULL.test(text) && month === 2 && day === 29) {
+    const y = Number(text.slice(0, 4));
+    if (!((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0)) return undefined;
+  }
+  return `${m[1]}-${m[2]}`;
+}
+
+function applyPurchase(s: MutableState, ms: number, occurredAt: string, minor: number): void {
+  s.orders += 1;
+  s.totalMinor += minor;
+  const w = s.window;
+  const entry: Entry = [ms, minor];
+  if (w.length === 0 || (w[w.length - 1] as Entry)[0] <= ms) {
+    s.window = [...w, entry];
+  } else {
+    // Late purchase: keep the window sorted by time.
+    const copy = w.slice();
+    let i = copy.length;
+    while (i > 0 && (copy[i - 1] as Entry)[0] > ms) i--;
+    copy.splice(i, 0, entry);
+    s.window = copy;
+  }
+  s.windowMinor += minor;
+
+  if (s.lastPurchaseMs === null) {
+    s.firstPurchaseAt = occurredAt;
+    s.lastPurchaseAt = occurredAt;
+    s.lastPurchaseMs = ms;
+  } else if (ms >= s.lastPurchaseMs) {
+    s.lastPurchaseAt = occurredAt;
+    s.lastPurchaseMs = ms;
+  } else if (s.firstPurchaseAt === null || ms < parseInstant(s.firstPurchaseAt)) {
+    s.firstPurchaseAt = occurredAt;
+  }
+
+  const week = isoWeekIndex(ms);
+  if (s.streakWeek === null || week > s.streakWeek + 1) {
+    s.streak = 1;
+    s.streakWeek = week;
+  } else if (week === s.streakWeek + 1) {
+    s.streak += 1;
+    s.streakWeek = week;
+  } else if (week === s.streakWeek - s.streak) {
+    // A late purchase in the week just before the current run extends it backwards.
+    s.streak += 1;
+  }
+}
+
+/**
+ * Takes a refund out of the trailing window: from the newest purchase of exactly that amount if
+ * there is one (a full refund of a recent order), else from the newest purchases backwards (refunds
+ * usually follow recent orders, and this never lets a refunded amount age out of the window early).
+ * Returns the part of the refund the window could not absorb.
+ */
+function refundWindow(s: MutableState, minor: number): number {
+  const w = s.window;
+  if (minor === 0 || w.length === 0) return minor;
+  const copy = w.slice();
+  for (let i = copy.length - 1; i >= 0; i--) {
+    const e = copy[i] as Entry;
+    if (e[1] === minor) {
+      copy[i] = [e[0], 0];
+      s.window = copy;
+      s.windowMinor -= minor;
+      return 0;
+    }
+  }
+  let left = minor;
+  for (let i = copy.length - 1; i >= 0 && left > 0; i--) {
+    const e = copy[i] as Entry;
+    const take = Math.min(e[1], left);
+    if (take > 0) {
+      copy[i] = [e[0], e[1] - take];
+      left -= take;
+    }
+  }
+  s.window = copy;
+  s.windowMinor -= minor - left;
+  return left;
+}
+
+function buildFacts(
+  s: CustomerState,
+  config: FactsConfig,
+  daysSinceLastPurchase: number | null,
+  previousTier: string | null,
+  previousSegment: string,
+): CustomerFacts {
+  const tiers = compileTiers(config.tiers);
+  const idx = tierIndexFor(tiers, s.windowMinor);
+  const tier = tiers.ids[idx] ?? null;
+  const prevIdx = previousTier === null ? -1 : tiers.indexById.get(previousTier);
+  let tierChanged: 'up' | 'down' | null = null;
+  // A previous tier missing from the current tier list (tiers.json edited) cannot be compared: null.
+  if (prevIdx !== undefined && idx !== prevIdx) tierChanged = idx > prevIdx ? 'up' : 'down';
+  const nextId = tiers.ids[idx + 1];
+  const nextMin = tiers.minMinor[idx + 1];
+  return {
+    signedUpAt: s.signedUpAt,
+    birthday: s.birthday,
+    country: s.country,
+    referrerId: s.referrerId,
+    orders: s.orders,
+    refunds: s.refunds,
+    totalSpend: minorToMajor(s.totalMinor),
+    spend12m: minorToMajor(s.windowMinor),
+    orders12m: s.window.length,
+    avgOrderValue: s.orders === 0 ? 0 : minorToMajor(Math.round(s.totalMinor / s.orders)),
+    firstPurchaseAt: s.firstPurchaseAt,
+    lastPurchaseAt: s.lastPurchaseAt,
+    daysSinceLastPurchase,
+    weeklyStreak: s.streak,
+    referrals: s.referrals,
+    tier,
+    previousTier,
+    tierChanged,
+    nextTier: nextId ?? null,
+    spendToNextTier: nextMin === undefined ? null : minorToMajor(Math.max(0, nextMin - s.windowMinor)),
+    segment: previousSegment,
+    previousSegment,
+    segmentChanged: false,
+  };
+}
+
+/**
+ * Applies one event to a customer's state. Pure: `state` is never mutated (the returned state may
+ * share unchanged arrays with it). Facts are those after the event; `previous*` are from before it.
+ * Duplicate delivery is the caller's concern (dedupe by event id before calling).
+ */
+export function applyEvent(
+  state: CustomerState | undefined,
+  event: IncentiveEvent,
+  config: FactsConfig,
+  ctx?: ApplyContext,
+): ApplyResult {
+  const ms = parseInstant(event.occurredAt);
+  if (Number.isNaN(ms)) {
+    throw new FactsInputError('occurredAt', `not an RFC 3339 date-time with offset: ${JSON.stringify(event.occurredAt)}`);
+  }
+  if (state !== undefined && state.customerId !== event.customerId) {
+    throw new FactsInputError('customerId', `event for "${event.customerId}" applied to the state of "${state.customerId}"`);
+  }
+  const before = state ?? initialState(event.customerId, ms, config);
+  const notes: FactsNote[] = [];
+  const derived: IncentiveEvent[] = [];
+  const s: MutableState = { ...before };
+  if (ms < before.asOfMs) notes.push('out_of_order');
+  // Time-based facts are evaluated at the latest time seen, so a late event cannot flip tiers back.
+  const asOf = ms > before.asOfMs ? ms : before.asOfMs;
+  s.asOfMs = asOf;
+
+  switch (event.type) {
+    case 'purchase':
+      applyPurchase(s, ms, event.occurredAt, toMinor(event.data.amount));
+      slideWindow(s, asOf);
+      break;
+    case 'refund': {
+      const minor = toMinor(event.data.amount);
+      s.refunds += 1;
+      const applied = Math.min(minor, s.totalMinor);
+      if (applied < minor) notes.push('refund_exceeds_spend');
+      s.totalMinor -= applied;
+      slideWindow(s, asOf);
+      if (refundWindow(s, minor) > 0 && applied === minor) notes.push('refund_outside_window');
+      break;
+    }
+    case 'signup': {
+      const d = event.data;
+      if (s.signedUpAt === null) s.signedUpAt = event.occurredAt;
+      if (d.birthday !== undefined) {
+        const md = normaliseBirthday(d.birthday);
+        if (md === undefined) notes.push('invalid_birthday');
+        else s.birthday = md;
+      }
+      if (d.country !== undefined) s.country = d.country;
+      if (d.referrerId !== undefined) {
+        if (d.referrerId === event.customerId) notes.push('self_referral');
+        else if (s.referrerId === null) s.referrerId = d.referrerId;
+      }
+      slideWindow(s, asOf);
+      break;
+    }
+    case 'referral': {
+      const referrerId = event.data.referrerId;
+      if (referrerId === event.customerId) notes.push('self_referral');
+      else if (ctx?.referrerKnown !== true) notes.push('unknown_referrer');
+      else if (before.orders > 0) notes.push('referee_has_purchases');
+      else if (before.referralCredited) notes.push('referral_already_credited');
+      else {
+        s.referralCredited = true;
+        s.referrerId = referrerId;
+        const credited: ReferralCreditedEvent = {
+          id: `derived:referral.credited:${event.id}`,
+          type: 'referral.credited',
+          customerId: referrerId,
+          occurredAt: event.occurredAt,
+          source: 'rules-engine',
+          data: { refereeId: event.customerId, sourceEventId: event.id },
+        };
+        derived.push(credited);
+      }
+      slideWindow(s, asOf);
+      break;
+    }
+    case 'referral.credited':
+      s.referrals += 1;
+      slideWindow(s, asOf);
+      break;
+    case 'inactivity':
+      if (event.data.lastPurchaseAt !== before.lastPurchaseAt) notes.push('inactivity_stale');
+      slideWindow(s, asOf);
+      break;
+    default:
+      // Clock and other informational events change no purchase facts; the window still slides.
+      slideWindow(s, asOf);
+      break;
+  }
+
+  const daysSince =
+    before.lastPurchaseMs === null ? null : Math.max(0, wholeDaysBetween(before.lastPurchaseMs, ms));
+  const facts = buildFacts(s, config, daysSince, before.tier, before.segment);
+  const segment = config.classifySegment(facts);
+  facts.segment = segment;
+  facts.segmentChanged = segment !== before.segment;
+  s.tier = facts.tier;
+  s.segment = segment;
+  return { state: s, facts, derived, notes };
+}
