@@ -1,14 +1,4 @@
-/**
- * Stand-in for `NonRetryableError` from @incentive/platform, which did not exist yet when this
- * package was written. Same shape as the contract (extends Error, sets `name`, accepts `{ cause }`),
- * so swapping the import for `@incentive/platform` later changes no caller.
- */
-export class NonRetryableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'NonRetryableError';
-  }
-}
+import { NonRetryableError } from '@incentive/platform';
 
 export type EventValidationCode = 'invalid_json' | 'too_large' | 'forbidden_key' | 'schema';
 

@@ -1,83 +1,85 @@
 import { z } from 'zod';
-import { currency, customerId, eventId, money, positiveInt, shortString, timestamp } from './primitives.js';
-import { parseJsonWith, parseWith } from './validate.js';
+import { literal, meta, num, object, optional, pattern, str } from './field.js';
+import { currency, customerId, eventId, money, positiveInt, timestamp } from './primitives.js';
+import { byDiscriminator, parseJsonWith, parseWith } from './validate.js';
 import type { ParseResult } from './errors.js';
 
 export const REWARD_KINDS = ['points', 'coupon', 'gift', 'badge', 'clawback'] as const;
 export type RewardKind = (typeof REWARD_KINDS)[number];
 
-const rewardCommon = {
-  /** Deterministic from (ruleId, sourceEventId, index): a replay yields the same id. */
-  rewardId: shortString(256),
-  ruleId: shortString(128),
-  /** Content hash of the ruleset that produced the reward. */
-  rulesetVersion: shortString(128),
-  customerId,
-  sourceEventId: eventId,
-  /** Equal to the source event's occurredAt. */
-  issuedAt: timestamp,
-  expiresAt: timestamp.optional(),
-  message: shortString(2000).optional(),
-};
+function reward<const K extends RewardKind, S extends Parameters<typeof object>[0]>(kind: K, fields: S) {
+  return {
+    /** Deterministic from (ruleId, sourceEventId, index): a replay yields the same id. */
+    rewardId: str(1, 256),
+    ruleId: str(1, 128),
+    /** Content hash of the ruleset that produced the reward. */
+    rulesetVersion: str(1, 128),
+    customerId,
+    sourceEventId: eventId,
+    kind: literal(kind),
+    /** Equal to the source event's occurredAt. */
+    issuedAt: timestamp,
+    expiresAt: optional(timestamp),
+    message: optional(str(1, 2000)),
+    ...fields,
+  };
+}
 
-export const PointsRewardSchema = z.object({
-  ...rewardCommon,
-  kind: z.literal('points'),
-  points: positiveInt.max(Number.MAX_SAFE_INTEGER, { error: 'must be a safe integer' }),
-  orderId: shortString(128).optional(),
-  /** Purchase amount the points were earned on (used for pro-rata clawback). */
-  orderAmount: money.optional(),
-});
+const points = meta(
+  object(
+    reward('points', {
+      points: positiveInt,
+      orderId: optional(str(1, 128)),
+      /** Purchase amount the points were earned on (used for pro-rata clawback). */
+      orderAmount: optional(money),
+    }),
+  ),
+  { title: 'points reward' },
+);
 
-export const CouponRewardSchema = z
-  .object({
-    ...rewardCommon,
-    kind: z.literal('coupon'),
-    percentOff: z
-      .number()
-      .gt(0, { error: 'must be > 0' })
-      .max(100, { error: 'must be <= 100' })
-      .optional(),
-    amountOff: money.optional(),
-    currency: currency.optional(),
-    minSpend: money.optional(),
-    validDays: positiveInt,
-    codePrefix: z
-      .string()
-      .regex(/^[A-Z0-9-]{1,16}$/, { error: 'must be 1-16 of A-Z 0-9 -' })
-      .optional(),
-  })
-  .check((ctx) => {
-    const v = ctx.value;
-    if ((v.percentOff === undefined) === (v.amountOff === undefined)) {
-      ctx.issues.push({ code: 'custom', input: v, path: ['percentOff'], message: 'exactly one of percentOff or amountOff is required' });
-    }
-    if (v.amountOff !== undefined && v.currency === undefined) {
-      ctx.issues.push({ code: 'custom', input: v, path: ['currency'], message: 'is required with amountOff' });
-    }
-  });
+const coupon = meta(
+  object(
+    reward('coupon', {
+      percentOff: optional(num({ min: 0, exclusiveMin: true, max: 100 })),
+      amountOff: optional(money),
+      currency: optional(currency),
+      minSpend: optional(money),
+      validDays: positiveInt,
+      codePrefix: optional(pattern(/^[A-Z0-9-]{1,16}$/, 'must be 1-16 of A-Z 0-9 -')),
+    }),
+    (v) => {
+      const issues: { path: string; message: string }[] = [];
+      if ((v.percentOff === undefined) === (v.amountOff === undefined)) {
+        issues.push({ path: 'percentOff', message: 'exactly one of percentOff or amountOff is required' });
+      }
+      if (v.amountOff !== undefined && v.currency === undefined) issues.push({ path: 'currency', message: 'is required with amountOff' });
+      return issues;
+    },
+  ),
+  { title: 'coupon reward', description: 'percentOff, or amountOff with currency' },
+);
 
-export const GiftRewardSchema = z.object({
-  ...rewardCommon,
-  kind: z.literal('gift'),
-  sku: shortString(128),
-  name: shortString(256),
-});
+const gift = meta(object(reward('gift', { sku: str(1, 128), name: str(1, 256) })), { title: 'gift reward' });
 
-export const BadgeRewardSchema = z.object({
-  ...rewardCommon,
-  kind: z.literal('badge'),
-  badge: shortString(128),
-});
+const badge = meta(object(reward('badge', { badge: str(1, 128) })), { title: 'badge reward' });
 
-export const ClawbackRewardSchema = z.object({
-  ...rewardCommon,
-  kind: z.literal('clawback'),
-  orderId: shortString(128),
-  /** Refunded amount; fulfillment reverses the points earned on `orderId` pro rata. */
-  amount: money,
-  currency,
-});
+const clawback = meta(
+  object(
+    reward('clawback', {
+      orderId: str(1, 128),
+      /** Refunded amount; fulfillment reverses the points earned on `orderId` pro rata. */
+      amount: money,
+      currency,
+    }),
+  ),
+  { title: 'clawback reward', description: 'Reverse, pro rata, the points earned on orderId' },
+);
+
+export const PointsRewardSchema = points.zod;
+export const CouponRewardSchema = coupon.zod;
+export const GiftRewardSchema = gift.zod;
+export const BadgeRewardSchema = badge.zod;
+export const ClawbackRewardSchema = clawback.zod;
 
 export const RewardSchema = z
   .discriminatedUnion('kind', [PointsRewardSchema, CouponRewardSchema, GiftRewardSchema, BadgeRewardSchema, ClawbackRewardSchema])
@@ -88,20 +90,14 @@ export type CouponReward = z.infer<typeof CouponRewardSchema>;
 export type GiftReward = z.infer<typeof GiftRewardSchema>;
 export type BadgeReward = z.infer<typeof BadgeRewardSchema>;
 export type ClawbackReward = z.infer<typeof ClawbackRewardSchema>;
-export type Reward = z.infer<typeof RewardSchema>;
+export type Reward = PointsReward | CouponReward | GiftReward | BadgeReward | ClawbackReward;
 
-const rewardSchemas = new Map<string, z.ZodType<Reward>>(Object.entries({
-  points: PointsRewardSchema,
-  coupon: CouponRewardSchema,
-  gift: GiftRewardSchema,
-  badge: BadgeRewardSchema,
-  clawback: ClawbackRewardSchema,
-}));
+const pickReward = byDiscriminator<Reward>('kind', { points, coupon, gift, badge, clawback });
 
 export function parseReward(input: unknown): ParseResult<Reward> {
-  return parseWith(input, 'kind', rewardSchemas);
+  return parseWith(input, pickReward);
 }
 
 export function parseRewardJson(text: string | Uint8Array): ParseResult<Reward> {
-  return parseJsonWith(text, 'kind', rewardSchemas);
+  return parseJsonWith(text, pickReward);
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { EventValidationError, type EventValidationCode, type ParseResult, type ValidationIssue } from './errors.js';
+import { INVALID, isPlainObject, type Fast } from './field.js';
 import { MAX_EVENT_BYTES } from './primitives.js';
 
 // Checks that run before zod: zod strips unknown keys and would never see a `__proto__` hidden in
@@ -107,20 +108,31 @@ const errorMap = (iss: z.core.$ZodRawIssue): string | undefined => {
 
 const parseOptions = { error: errorMap };
 
-function isPlainObject(input: unknown): input is Record<string, unknown> {
-  return typeof input === 'object' && input !== null && !Array.isArray(input);
+/** The two validators of one contract (see field.ts): the fast path and the zod reference. */
+export interface Validator<T> {
+  zod: z.ZodType<T>;
+  fast: Fast<T>;
+}
+
+/** Chooses the validator for an input, or says why none applies. */
+export type SchemaPicker<T> = (input: Record<string, unknown>) => Validator<T> | ValidationIssue;
+
+/** Pick by a string tag field (`type` for events, `kind` for rewards) with a clear unknown-tag message. */
+export function byDiscriminator<T>(key: string, schemas: Readonly<Record<string, Validator<T>>>): SchemaPicker<T> {
+  const map = new Map<string, Validator<T>>(Object.entries(schemas));
+  const known = [...map.keys()].join(', ');
+  return (input) => {
+    const tag = input[key];
+    if (typeof tag !== 'string') return { path: key, message: tag === undefined ? 'is required' : `must be a string (got ${describe(tag)})` };
+    return map.get(tag) ?? { path: key, message: `unknown ${key} "${tag.slice(0, 64)}"; expected one of ${known}` };
+  };
 }
 
 /**
- * Validate `input` against the schema picked by its `discriminator` field. `checked` says the
- * caller already enforced size/keys/numbers (the JSON path walks the parsed value itself).
+ * Validate `input` against the schema `pick` chooses. `sized` says the caller already measured
+ * the JSON size (the text path), so only keys, numbers and depth are walked.
  */
-export function parseWith<T>(
-  input: unknown,
-  discriminator: string,
-  schemas: ReadonlyMap<string, z.ZodType<T>>,
-  opts: { sized?: boolean } = {},
-): ParseResult<T> {
+export function parseWith<T>(input: unknown, pick: SchemaPicker<T>, opts: { sized?: boolean } = {}): ParseResult<T> {
   if (!isPlainObject(input)) return fail('schema', [{ path: '', message: `must be a JSON object (got ${describe(input)})` }]);
 
   const bound = walk(input, [], 0);
@@ -135,16 +147,12 @@ export function parseWith<T>(
     if (bytes > MAX_EVENT_BYTES) return fail('too_large', [{ path: '', message: `is ${bytes} bytes as JSON, more than the ${MAX_EVENT_BYTES} allowed` }]);
   }
 
-  const tag = input[discriminator];
-  if (typeof tag !== 'string') {
-    return fail('schema', [{ path: discriminator, message: tag === undefined ? 'is required' : `must be a string (got ${describe(tag)})` }]);
-  }
-  const schema = schemas.get(tag);
-  if (!schema) {
-    const known = [...schemas.keys()].join(', ');
-    return fail('schema', [{ path: discriminator, message: `unknown ${discriminator} "${tag.slice(0, 64)}"; expected one of ${known}` }]);
-  }
-  const result = schema.safeParse(input, parseOptions);
+  const picked = pick(input);
+  if (!('fast' in picked)) return fail('schema', [picked]);
+  const value = picked.fast(input);
+  if (value !== INVALID) return { ok: true, value };
+  // Rejected: zod, the reference, says where and why (and decides, should the two ever disagree).
+  const result = picked.zod.safeParse(input, parseOptions);
   if (result.success) return { ok: true, value: result.data };
   return fail(
     'schema',
@@ -154,11 +162,7 @@ export function parseWith<T>(
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function parseJsonWith<T>(
-  text: string | Uint8Array,
-  discriminator: string,
-  schemas: ReadonlyMap<string, z.ZodType<T>>,
-): ParseResult<T> {
+export function parseJsonWith<T>(text: string | Uint8Array, pick: SchemaPicker<T>): ParseResult<T> {
   let str: string;
   if (typeof text === 'string') {
     // A UTF-16 code unit is at most 3 UTF-8 bytes, so only measure when the bound is exceeded.
@@ -182,5 +186,5 @@ export function parseJsonWith<T>(
   } catch (err) {
     return fail('invalid_json', [{ path: '', message: `is not valid JSON: ${(err as Error).message}` }], err);
   }
-  return parseWith(value, discriminator, schemas, { sized: true });
+  return parseWith(value, pick, { sized: true });
 }
