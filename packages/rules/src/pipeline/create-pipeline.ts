@@ -1,0 +1,207 @@
+import type { IncentiveEvent, Reward } from '@incentive/events';
+import type { CustomerFacts, CustomerState, FactsNote } from '@incentive/facts';
+import { applyEvent, calendarOf } from '@incentive/facts';
+import type { Candidate, Evaluation, EvaluationInput, Evaluator, RuleExplanation } from '../evaluate/create-evaluator.js';
+import type { LimitCounter, LimitRequest, LimitStore } from '../limits/limit-store.js';
+import { limitKey } from '../limits/limit-store.js';
+import type { RuleSpec, Ruleset } from '../ruleset.js';
+import { buildRewards } from '../rewards/build-rewards.js';
+import { windowStart } from '../schema/windows.js';
+
+export interface PipelineDeps {
+  ruleset: Ruleset;
+  evaluator: Evaluator;
+  limits: LimitStore;
+}
+
+export interface ProcessContext {
+  /** For referral events: whether the referrer is a known customer (the caller looks it up). */
+  referrerKnown?: boolean;
+  /** Also return why each rule did or did not reward (costs a second, explaining evaluation). */
+  explain?: boolean;
+  /**
+   * Facts to show the rules instead of the computed ones (fixtures' `given.facts`, what-if runs).
+   * The stored state is not changed by it.
+   */
+  factsOverlay?: Partial<CustomerFacts>;
+}
+
+export type SelectionOutcome = 'rewarded' | 'limit-blocked' | 'group-taken' | 'nothing-to-issue';
+
+export interface PipelineExplanation {
+  eventId: string;
+  eventType: string;
+  customerId: string;
+  rules: (RuleExplanation & { selection?: SelectionOutcome })[];
+  evaluationErrors: Evaluation['errors'];
+}
+
+export interface PipelineResult {
+  state: CustomerState;
+  facts: CustomerFacts;
+  rewards: Reward[];
+  /** Events to process next (referral.credited, under the referrer's key). */
+  derived: IncentiveEvent[];
+  notes: FactsNote[];
+  explain?: PipelineExplanation;
+}
+
+export interface Pipeline {
+  readonly ruleset: Ruleset;
+  process(state: CustomerState | undefined, event: IncentiveEvent, ctx?: ProcessContext): Promise<PipelineResult>;
+}
+
+interface Pending {
+  candidate: Candidate;
+  rewards: Reward[];
+  request: LimitRequest | null;
+}
+
+/** Limit counters for one firing of `rule` on `event`, or null when the rule has no limits. */
+function limitRequestFor(rule: RuleSpec, event: IncentiveEvent, atMs: number, rewards: readonly Reward[]): LimitRequest | null {
+  const limits = rule.limits;
+  if (limits === null) return null;
+  const counters: LimitCounter[] = [];
+  if (limits.perCustomer) {
+    const l = limits.perCustomer;
+    counters.push({ scope: 'customer', key: limitKey('customer', rule.id, l.windowText, event.customerId), ruleId: rule.id, max: l.count, amount: 1, sinceMs: finite(windowStart(l.window, atMs)) });
+  }
+  if (limits.total) {
+    const l = limits.total;
+    counters.push({ scope: 'total', key: limitKey('total', rule.id, l.windowText, event.customerId), ruleId: rule.id, max: l.count, amount: 1, sinceMs: finite(windowStart(l.window, atMs)) });
+  }
+  if (limits.budget) {
+    const b = limits.budget;
+    const points = rewards.reduce((sum, r) => sum + (r.kind === 'points' ? r.points : 0), 0);
+    if (points > 0) {
+      counters.push({ scope: 'budget', key: limitKey('budget', rule.id, b.windowText, event.customerId), ruleId: rule.id, max: b.points, amount: points, sinceMs: finite(windowStart(b.window, atMs)) });
+    }
+  }
+  return { id: (rewards[0] as Reward).rewardId, atMs, counters };
+}
+
+function finite(ms: number): number | null {
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * The one code path from an event to rewards, shared by `incentive simulate` and the rules worker:
+ * apply the event to the customer's state, evaluate the rules that the event type triggers, pick at
+ * most one rule per group (highest priority whose conditions hold and whose limits allow it; ties by
+ * id; ungrouped rules independently), reserve limits, and build the rewards.
+ *
+ * The limit store is called only when a winning candidate has limits, and then once per "round":
+ * a second round happens only when a group's best candidate was refused by its limits.
+ */
+export function createPipeline(deps: PipelineDeps): Pipeline {
+  const { ruleset, evaluator, limits } = deps;
+  const timezone = ruleset.schedule.timezone;
+  const pointsExpireAfterDays = ruleset.schedule.pointsExpireAfterDays;
+  const factsConfig = ruleset.factsConfig;
+
+  return {
+    ruleset,
+    async process(state, event, ctx = {}) {
+      const applied = applyEvent(state, event, factsConfig, ctx.referrerKnown === undefined ? undefined : { referrerKnown: ctx.referrerKnown });
+      const customer = ctx.factsOverlay ? { ...applied.facts, ...ctx.factsOverlay } : applied.facts;
+      const calendar = calendarOf(event.occurredAt, timezone);
+      const input: EvaluationInput = { event, customer, calendar };
+      const evaluated = evaluator.evaluate(input);
+      const evaluation = evaluated instanceof Promise ? await evaluated : evaluated;
+      const { candidates } = evaluation;
+
+      const selection = new Map<string, SelectionOutcome>();
+      let rewards: Reward[] = [];
+      if (candidates.length > 0) {
+        rewards = await select(candidates, input, selection);
+      }
+      const result: PipelineResult = { state: applied.state, facts: customer, rewards, derived: applied.derived, notes: applied.notes };
+      if (ctx.explain) {
+        result.explain = {
+          eventId: event.id,
+          eventType: event.type,
+          customerId: event.customerId,
+          rules: evaluator.explain(input).map((r) => {
+            const s = selection.get(r.ruleId);
+            return s === undefined ? r : { ...r, selection: s };
+          }),
+          evaluationErrors: evaluation.errors,
+        };
+      }
+      return result;
+    },
+  };
+
+  async function select(candidates: readonly Candidate[], input: EvaluationInput, selection: Map<string, SelectionOutcome>): Promise<Reward[]> {
+    const { event } = input;
+    const atMs = Date.parse(event.occurredAt);
+    const ctx = { event, customer: input.customer, calendar: input.calendar, rulesetVersion: ruleset.version, ...(pointsExpireAfterDays !== undefined ? { pointsExpireAfterDays } : {}) };
+
+    // Lanes: one per group (candidates already in priority order), one per ungrouped rule.
+    const lanes: Pending[][] = [];
+    const laneOfGroup = new Map<string, Pending[]>();
+    for (const candidate of candidates) {
+      const rewards = buildRewards(candidate.rule, ctx);
+      if (rewards.length === 0) {
+        selection.set(candidate.rule.id, 'nothing-to-issue');
+        continue;
+      }
+      const pending: Pending = { candidate, rewards, request: limitRequestFor(candidate.rule, event, atMs, rewards) };
+      const group = candidate.rule.group;
+      if (group === null) {
+        lanes.push([pending]);
+        continue;
+      }
+      let lane = laneOfGroup.get(group);
+      if (!lane) {
+        laneOfGroup.set(group, (lane = []));
+        lanes.push(lane);
+      }
+      lane.push(pending);
+    }
+
+    const winners: Pending[] = [];
+    const cursor = lanes.map(() => 0);
+    let open = lanes.map((_, i) => i);
+    while (open.length > 0) {
+      const asking: { lane: number; pending: Pending }[] = [];
+      for (const lane of open) {
+        const list = lanes[lane] as Pending[];
+        const pending = list[cursor[lane] as number];
+        if (pending === undefined) continue;
+        if (pending.request === null) {
+          winners.push(pending);
+        } else {
+          asking.push({ lane, pending });
+        }
+      }
+      if (asking.length === 0) break;
+      const answers = await limits.reserve(asking.map((a) => a.pending.request as LimitRequest));
+      open = [];
+      asking.forEach((a, i) => {
+        if (answers[i] === true) {
+          winners.push(a.pending);
+        } else {
+          selection.set(a.pending.candidate.rule.id, 'limit-blocked');
+          cursor[a.lane] = (cursor[a.lane] as number) + 1;
+          open.push(a.lane);
+        }
+      });
+    }
+
+    const won = new Set(winners);
+    const out: Reward[] = [];
+    for (const lane of lanes) {
+      for (const pending of lane) {
+        const id = pending.candidate.rule.id;
+        if (won.has(pending)) {
+          selection.set(id, 'rewarded');
+          for (const r of pending.rewards) out.push(r);
+        } else if (!selection.has(id)) {
+          selection.set(id, 'group-taken');
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,91 @@
+import type { IncentiveEvent, Reward } from '@incentive/events';
+import type { Calendar, CustomerFacts } from '@incentive/facts';
+import type { RewardTemplate, RuleSpec } from '../ruleset.js';
+import { renderTemplate } from '../template/message-template.js';
+import { rewardIdOf } from './reward-id.js';
+
+const DAY_MS = 86_400_000;
+
+export interface RewardContext {
+  event: IncentiveEvent;
+  customer: CustomerFacts;
+  calendar: Calendar;
+  rulesetVersion: string;
+  /** Points expire this many days after issue (schedule.json), when set. */
+  pointsExpireAfterDays?: number;
+}
+
+/**
+ * floor(amount × perUnit × multiplier), computed from the amount in minor units so that 0.29 × 100
+ * does not floor to 28. Fixed points are returned as written.
+ */
+export function pointsFor(spec: Extract<RewardTemplate, { kind: 'points' }>, event: IncentiveEvent): number {
+  if (spec.points !== undefined) return spec.points;
+  if (event.type !== 'purchase') return 0;
+  const minor = Math.round(event.data.amount * 100);
+  return Math.floor((minor * (spec.perUnit ?? 0) * (spec.multiplier ?? 1)) / 100 + 1e-9);
+}
+
+function plusDays(iso: string, days: number): string {
+  return new Date(Date.parse(iso) + days * DAY_MS).toISOString();
+}
+
+/**
+ * The rewards one rule firing issues, index i of the rule's reward list -> rewardId index i.
+ * A points reward that computes to 0 (a tiny purchase) is left out; an empty result means the
+ * rule issues nothing for this event.
+ */
+export function buildRewards(rule: RuleSpec, ctx: RewardContext): Reward[] {
+  const { event } = ctx;
+  const out: Reward[] = [];
+  for (let i = 0; i < rule.rewards.length; i++) {
+    const spec = rule.rewards[i] as RewardTemplate;
+    const common = {
+      rewardId: rewardIdOf(rule.id, event.id, i),
+      ruleId: rule.id,
+      rulesetVersion: ctx.rulesetVersion,
+      customerId: event.customerId,
+      sourceEventId: event.id,
+      issuedAt: event.occurredAt,
+    };
+    let reward: Reward;
+    switch (spec.kind) {
+      case 'points': {
+        const points = pointsFor(spec, event);
+        if (points < 1) continue;
+        reward = { ...common, kind: 'points', points };
+        if (event.type === 'purchase') {
+          reward.orderId = event.data.orderId;
+          reward.orderAmount = event.data.amount;
+        }
+        if (ctx.pointsExpireAfterDays !== undefined) reward.expiresAt = plusDays(event.occurredAt, ctx.pointsExpireAfterDays);
+        break;
+      }
+      case 'coupon': {
+        reward = { ...common, kind: 'coupon', validDays: spec.validDays, expiresAt: plusDays(event.occurredAt, spec.validDays) };
+        if (spec.percentOff !== undefined) reward.percentOff = spec.percentOff;
+        if (spec.amountOff !== undefined) reward.amountOff = spec.amountOff;
+        if (spec.currency !== undefined) reward.currency = spec.currency;
+        if (spec.minSpend !== undefined) reward.minSpend = spec.minSpend;
+        if (spec.codePrefix !== undefined) reward.codePrefix = spec.codePrefix;
+        break;
+      }
+      case 'gift':
+        reward = { ...common, kind: 'gift', sku: spec.sku, name: spec.name };
+        break;
+      case 'badge':
+        reward = { ...common, kind: 'badge', badge: spec.badge };
+        break;
+      case 'clawback':
+        if (event.type !== 'refund') continue;
+        reward = { ...common, kind: 'clawback', orderId: event.data.orderId, amount: event.data.amount, currency: event.data.currency };
+        break;
+    }
+    if (spec.messageParts) {
+      const message = renderTemplate(spec.messageParts, { customer: ctx.customer, event, calendar: ctx.calendar, reward }).slice(0, 2000);
+      if (message.trim() !== '') reward.message = message;
+    }
+    out.push(reward);
+  }
+  return out;
+}
