@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { compileConditions, ConditionEvaluationError, ConditionSyntaxError, createReferenceEngine } from './index.js';
+import type { ConditionFacts, TopLevelCondition } from './index.js';
+
+type Outcome = boolean | 'throws';
+
+/** Both engines' answers, so every targeted case also pins json-rules-engine's behaviour. */
+async function both(conditions: unknown, facts: ConditionFacts): Promise<[Outcome, Outcome]> {
+  const c = conditions as TopLevelCondition;
+  let compiled: Outcome;
+  try {
+    compiled = compileConditions(c)(facts);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConditionEvaluationError);
+    compiled = 'throws';
+  }
+  let reference: Outcome;
+  try {
+    reference = (await createReferenceEngine([{ id: 'r', conditions: c }]).evaluate(facts)).has('r');
+  } catch {
+    reference = 'throws';
+  }
+  return [compiled, reference];
+}
+
+const leaf = (fact: string, path: string | undefined, operator: string, value: unknown) => ({
+  all: [path === undefined ? { fact, operator, value } : { fact, path, operator, value }],
+});
+
+async function expectBoth(conditions: unknown, facts: ConditionFacts, expected: Outcome): Promise<void> {
+  expect(await both(conditions, facts)).toEqual([expected, expected]);
+}
+
+describe('compileConditions: json-rules-engine semantics', () => {
+  const customer = { tier: 'gold', orders: 3, spend: '250', tags: ['vip', 7], code: '5abc', none: null, nested: { a: [10, 20] } };
+
+  it('equal and notEqual are strict (no coercion, undefined is not null)', async () => {
+    await expectBoth(leaf('customer', '$.orders', 'equal', 3), { customer }, true);
+    await expectBoth(leaf('customer', '$.orders', 'equal', '3'), { customer }, false);
+    await expectBoth(leaf('customer', '$.none', 'equal', null), { customer }, true);
+    await expectBoth(leaf('customer', '$.missing', 'equal', null), { customer }, false);
+    await expectBoth(leaf('customer', '$.missing', 'notEqual', 'x'), { customer }, true);
+    await expectBoth(leaf('customer', '$.nested', 'equal', { a: [10, 20] }), { customer }, false);
+  });
+
+  it('numeric operators validate only the fact value with parseFloat, then compare with JavaScript coercion', async () => {
+    await expectBoth(leaf('customer', '$.spend', 'greaterThan', 200), { customer }, true); // '250' > 200
+    await expectBoth(leaf('customer', '$.code', 'lessThan', 10), { customer }, false); // '5abc' passes the validator, compares as NaN
+    await expectBoth(leaf('customer', '$.orders', 'lessThan', '10'), { customer }, true); // 3 < '10'
+    await expectBoth(leaf('customer', '$.none', 'greaterThanInclusive', 0), { customer }, false); // null fails the validator
+    await expectBoth(leaf('customer', '$.missing', 'lessThanInclusive', 0), { customer }, false);
+    await expectBoth(leaf('customer', '$.nested.a', 'greaterThan', 5), { customer }, false); // '10,20' -> NaN
+    await expectBoth(leaf('customer', '$.nested.a[1]', 'greaterThanInclusive', 20), { customer }, true);
+    await expectBoth(leaf('event', '$.flag', 'greaterThan', 0), { event: { flag: true } }, false); // true fails the validator
+    await expectBoth(leaf('event', '$.one', 'greaterThan', 0), { event: { one: [3] } }, true); // [3] -> '3'
+  });
+
+  it('in/notIn: arrays by strict equality, strings by substring of the fact string, anything else throws', async () => {
+    await expectBoth(leaf('customer', '$.tier', 'in', ['silver', 'gold']), { customer }, true);
+    await expectBoth(leaf('customer', '$.orders', 'in', ['3']), { customer }, false);
+    await expectBoth(leaf('customer', '$.tier', 'in', 'platinum,gold'), { customer }, true);
+    await expectBoth(leaf('customer', '$.tier', 'in', 'golden'), { customer }, true);
+    await expectBoth(leaf('customer', '$.missing', 'in', 'undefined fact'), { customer }, true); // String(undefined)
+    await expectBoth(leaf('customer', '$.tier', 'notIn', ['silver']), { customer }, true);
+    await expectBoth(leaf('customer', '$.tier', 'in', 5), { customer }, 'throws');
+    await expectBoth(leaf('customer', '$.tier', 'notIn', null), { customer }, 'throws');
+    await expectBoth(leaf('customer', '$.tier', 'in', { fact: 'customer', path: '$.orders' }), { customer }, 'throws');
+    const many = Array.from({ length: 50 }, (_, i) => `t${i}`);
+    await expectBoth(leaf('customer', '$.tier', 'in', [...many, 'gold']), { customer }, true);
+    await expectBoth(leaf('event', '$.x', 'in', [...many, 0]), { event: { x: -0 } }, true);
+    await expectBoth(leaf('event', '$.x', 'notIn', many), { event: { x: 'gold' } }, true);
+  });
+
+  it('contains/doesNotContain need an array fact value (a string fact is false for both)', async () => {
+    await expectBoth(leaf('customer', '$.tags', 'contains', 'vip'), { customer }, true);
+    await expectBoth(leaf('customer', '$.tags', 'contains', '7'), { customer }, false);
+    await expectBoth(leaf('customer', '$.tier', 'contains', 'go'), { customer }, false);
+    await expectBoth(leaf('customer', '$.tier', 'doesNotContain', 'x'), { customer }, false);
+    await expectBoth(leaf('customer', '$.tags', 'doesNotContain', 'x'), { customer }, true);
+  });
+
+  it('missing facts, unknown facts and paths on non-objects read like json-rules-engine with allowUndefinedFacts', async () => {
+    await expectBoth(leaf('customer', '$.tier', 'equal', undefined), {}, true);
+    await expectBoth(leaf('nope', '$.tier', 'notEqual', 'gold'), { customer }, true);
+    await expectBoth(leaf('customer', '$.tier', 'equal', 5), { customer: 5 }, true); // a path on a number returns the number
+    await expectBoth(leaf('customer', '$.tier', 'equal', 'x'), { customer: 'x' }, true);
+    await expectBoth(leaf('customer', undefined, 'equal', null), { customer: null }, true);
+    await expectBoth(leaf('customer', '$', 'contains', 1), { customer: [1, 2] }, true);
+  });
+
+  it('paths read own properties only (no prototype), array length is readable', async () => {
+    await expectBoth(leaf('customer', '$.constructor', 'equal', undefined), { customer }, true);
+    await expectBoth(leaf('customer', '$.tier.length', 'equal', undefined), { customer }, true);
+    await expectBoth(leaf('customer', '$.tags.length', 'equal', 2), { customer }, true);
+    await expectBoth(leaf('customer', '$["tier"]', 'equal', 'gold'), { customer }, true);
+    await expectBoth(leaf('customer', "$.nested['a'][0]", 'equal', 10), { customer }, true);
+  });
+
+  it('fact references as values', async () => {
+    const facts = { event: { data: { amount: 300 } }, customer: { avg: 100, tier: 'gold', tiers: ['gold'] } };
+    await expectBoth(leaf('event', '$.data.amount', 'greaterThan', { fact: 'customer', path: '$.avg' }), facts, true);
+    await expectBoth(leaf('customer', '$.tier', 'in', { fact: 'customer', path: '$.tiers' }), facts, true);
+    await expectBoth(leaf('customer', '$.tier', 'equal', { fact: 'customer', path: '$.missing' }), facts, false);
+    await expectBoth(leaf('customer', '$.missing', 'equal', { fact: 'calendar', path: '$.x' }), facts, true);
+  });
+
+  it('empty all and empty any are both true; not negates; a single child is evaluated alone', async () => {
+    await expectBoth({ all: [] }, {}, true);
+    await expectBoth({ any: [] }, {}, true);
+    await expectBoth({ not: { any: [] } }, {}, false);
+    await expectBoth({ any: [{ all: [] }, leaf('event', '$.x', 'equal', 1)] }, {}, true);
+    await expectBoth({ not: { fact: 'event', path: '$.x', operator: 'equal', value: 1 } }, { event: { x: 2 } }, true);
+  });
+
+  it('a throwing sibling rejects the whole rule even after the result is decided, unless a higher priority set decides first', async () => {
+    const bad = { fact: 'event', path: '$.x', operator: 'in', value: { fact: 'event', path: '$.n' } };
+    const no = { fact: 'event', path: '$.x', operator: 'equal', value: 'nope' };
+    const facts = { event: { x: 1, n: 5 } };
+    await expectBoth({ all: [no, bad] }, facts, 'throws');
+    await expectBoth({ all: [{ ...no, priority: 10 }, bad] }, facts, false);
+    await expectBoth({ any: [{ all: [] }, bad] }, facts, 'throws');
+    await expectBoth({ any: [{ all: [], priority: 5 }, bad] }, facts, true);
+    await expectBoth({ all: [no, { any: [bad] }] }, facts, 'throws');
+    await expectBoth({ all: [no, { any: [bad], priority: 0.5 }] }, facts, 'throws'); // parseInt(0.5) || 1 = 1: same set
+  });
+
+  it('literal objects are copied like json-rules-engine copies rules (keys shadowing Object.prototype are dropped)', async () => {
+    const weird = { toString: 1, valueOf: 1 };
+    // The fact side keeps its keys: relational comparison cannot turn it into a primitive.
+    await expectBoth(leaf('event', '$.w', 'greaterThan', 1), { event: { w: weird } }, 'throws');
+    // The literal side loses them and compares as '[object Object]'.
+    await expectBoth(leaf('event', '$.n', 'lessThan', weird), { event: { n: 1 } }, false);
+  });
+
+  it('the compiled predicate does not keep references to the rule JSON', () => {
+    const value = ['gold'];
+    const test = compileConditions(leaf('customer', '$.tier', 'in', value) as TopLevelCondition);
+    value[0] = 'silver';
+    expect(test({ customer: { tier: 'gold' } })).toBe(true);
+  });
+
+  it('evaluation errors name the condition and the reason', () => {
+    const test = compileConditions({ any: [{ fact: 'event', operator: 'equal', value: 1 }, { fact: 'customer', path: '$.tier', operator: 'in', value: 7 }] });
+    expect(() => test({ customer: {} })).toThrowError(/^\/any\/1: operator "in" needs an array or a string as value, got number$/);
+  });
+});
+
+describe('compileConditions: refused conditions', () => {
+  const cases: [string, unknown, RegExp][] = [
+    ['root without all/any/not', { fact: 'event', operator: 'equal', value: 1 }, /^\/: conditions root must be/],
+    ['unknown operator', { all: [{ fact: 'event', operator: 'equals', value: 1 }] }, /^\/all\/0\/operator: unknown operator "equals"/],
+    ['decorated operator', { all: [{ fact: 'event', operator: 'not:equal', value: 1 }] }, /^\/all\/0\/operator: unknown operator/],
+    ['missing value', { all: [{ fact: 'event', operator: 'equal' }] }, /^\/all\/0\/value: value is required/],
+    ['missing fact', { any: [{ operator: 'equal', value: 1 }] }, /^\/any\/0\/fact: fact must be a non-empty string/],
+    ['JSONPath wildcard', { all: [{ fact: 'event', path: '$.items[*].sku', operator: 'equal', value: 1 }] }, /^\/all\/0\/path: .*only \[index\]/],
+    ['recursive descent', { all: [{ fact: 'event', path: '$..sku', operator: 'equal', value: 1 }] }, /^\/all\/0\/path: .*expected a property name/],
+    ['path without $', { all: [{ fact: 'event', path: 'data.amount', operator: 'equal', value: 1 }] }, /must start with "\$"/],
+    ['bad fact reference path', { all: [{ fact: 'event', operator: 'equal', value: { fact: 'customer', path: '$.a[?(@.x)]' } }] }, /^\/all\/0\/value\/path:/],
+    ['not with an array', { not: [{ fact: 'event', operator: 'equal', value: 1 }] }, /^\/not: "not" takes one condition/],
+    ['all not an array', { all: { fact: 'event', operator: 'equal', value: 1 } }, /^\/all: "all" must be an array/],
+    ['two boolean keys', { all: [], any: [] }, /exactly one of "all", "any", "not"/],
+    ['named condition reference', { all: [{ condition: 'vip' }] }, /^\/all\/0\/condition: named condition references/],
+    ['string priority', { all: [{ fact: 'event', operator: 'equal', value: 1, priority: 'high' }] }, /^\/all\/0\/priority:/],
+    ['__proto__ in a literal', { all: [{ fact: 'event', operator: 'equal', value: JSON.parse('{"__proto__": {"x": 1}}') }] }, /__proto__/],
+  ];
+  for (const [title, conditions, message] of cases) {
+    it(title, () => {
+      expect(() => compileConditions(conditions as TopLevelCondition)).toThrowError(message);
+      try {
+        compileConditions(conditions as TopLevelCondition);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConditionSyntaxError);
+      }
+    });
+  }
+});
