@@ -148,7 +148,7 @@ export const EVENT_SCHEMAS = {
   'leaderboard.closed': LeaderboardClosedEventSchema,
 } as const satisfies Record<EventType, z.ZodType>;
 
-const validators = {
+export const eventValidators = {
   purchase,
   refund,
   signup,
@@ -172,7 +172,7 @@ export const IncentiveEventSchema = z
   ])
   .meta({ title: 'Incentive event', description: 'Any event on incentive.events, discriminated by type' });
 
-const pickEvent = byDiscriminator<IncentiveEvent>('type', validators);
+const pickEvent = byDiscriminator<IncentiveEvent>('type', eventValidators);
 
 /**
  * Validate an event object. Unknown fields are tolerated and stripped from `value`, so downstream

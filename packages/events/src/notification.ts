@@ -4,7 +4,7 @@ import { customerId } from './primitives.js';
 import { parseJsonWith, parseWith } from './validate.js';
 import type { ParseResult } from './errors.js';
 
-const notification = meta(
+export const notificationValidator = meta(
   object({
     customerId,
     /** What happened, e.g. `reward.issued`, `tier.changed`, `coupon.expiring`. */
@@ -18,10 +18,10 @@ const notification = meta(
   { title: 'Notification', description: 'A message for the customer, published to incentive.notifications' },
 );
 
-export const NotificationEventSchema = notification.zod;
+export const NotificationEventSchema = notificationValidator.zod;
 export type NotificationEvent = z.infer<typeof NotificationEventSchema>;
 
-const pickNotification = () => notification;
+const pickNotification = () => notificationValidator;
 
 export function parseNotification(input: unknown): ParseResult<NotificationEvent> {
   return parseWith(input, pickNotification);

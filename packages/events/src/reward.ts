@@ -92,7 +92,9 @@ export type BadgeReward = z.infer<typeof BadgeRewardSchema>;
 export type ClawbackReward = z.infer<typeof ClawbackRewardSchema>;
 export type Reward = PointsReward | CouponReward | GiftReward | BadgeReward | ClawbackReward;
 
-const pickReward = byDiscriminator<Reward>('kind', { points, coupon, gift, badge, clawback });
+export const rewardValidators = { points, coupon, gift, badge, clawback };
+
+const pickReward = byDiscriminator<Reward>('kind', rewardValidators);
 
 export function parseReward(input: unknown): ParseResult<Reward> {
   return parseWith(input, pickReward);
