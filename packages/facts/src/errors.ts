@@ -29,7 +29,8 @@ export class FactsInputError extends Error {
   constructor(
     readonly field: string,
     reason: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${field}: ${reason}`);
+    super(`${field}: ${reason}`, options);
   }
 }

@@ -26,3 +26,4 @@ export { FactsConfigError, FactsInputError } from './errors.js';
 export { isValidTimeZone, startOfLocalDay, formatInstant, localDateOf } from './zone.js';
 export { parseInstant, isoWeekIndex } from './time.js';
 export { toMinor, minorToMajor } from './money.js';
+export { parseCustomerState } from './customer-state-parse.js';

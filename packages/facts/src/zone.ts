@@ -1,5 +1,6 @@
 // Time-zone arithmetic on top of Intl.DateTimeFormat (no tz library: the runtime's ICU data is the
 // IANA database). Offsets are cached per UTC hour, so the hot path pays Intl once per zone-hour.
+import { FactsInputError } from './errors.js';
 import { DAY_MS, civilFromDays, daysFromCivil, formatDate, parseDate } from './time.js';
 
 const HOUR_MS = 3_600_000;
@@ -16,17 +17,22 @@ function isUtc(timeZone: string): boolean {
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      era: 'short',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    if (typeof timeZone !== 'string' || timeZone === '') throw new FactsInputError('timeZone', 'must be an IANA time zone name');
+    try {
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        era: 'short',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch (cause) {
+      throw new FactsInputError('timeZone', `unknown IANA time zone ${JSON.stringify(timeZone)}`, { cause });
+    }
     formatters.set(timeZone, f);
   }
   return f;
