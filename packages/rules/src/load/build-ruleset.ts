@@ -242,6 +242,23 @@ function lintRule(entry: unknown, file: string, ptr: string, deps: RuleLintDeps)
     }
   }
 
+  const lintMessage = (message: string, kind: RewardSpec['kind'], rptr: string): TemplatePart[] | undefined => {
+    const t = parseTemplate(message);
+    if (!t.ok) {
+      fail(`${rptr}/message`, t.message);
+      return undefined;
+    }
+    for (const part of t.parts) {
+      if (typeof part === 'string') continue;
+      const shape = part.root === 'reward' ? REWARD_PLACEHOLDER_FIELDS[kind] : facts.get(part.root);
+      if (shape === undefined || resolveShape(shape, part.segments) === undefined) {
+        const what = part.root === 'reward' ? `a ${kind} reward` : part.root === 'event' ? describeFact('event') : `fact "${part.root}"`;
+        fail(`${rptr}/message`, `placeholder {{${part.source}}} names an unknown field of ${what}`);
+      }
+    }
+    return t.parts;
+  };
+
   // Rewards.
   const rawRewards = Array.isArray(def.reward) ? def.reward : [def.reward];
   if (parsed && rawRewards.length === 0) fail('/reward', 'must hold at least one reward');
@@ -251,6 +268,11 @@ function lintRule(entry: unknown, file: string, ptr: string, deps: RuleLintDeps)
     const spec = check(rewardSpecSchema, raw, file, ptr + rptr);
     if (!spec) {
       ok = false;
+      // Still check the message placeholders of a reward that is wrong elsewhere.
+      const r = raw as { kind?: unknown; message?: unknown } | null;
+      if (r && typeof r === 'object' && typeof r.message === 'string' && typeof r.kind === 'string' && r.kind in REWARD_PLACEHOLDER_FIELDS) {
+        lintMessage(r.message, r.kind as RewardSpec['kind'], rptr);
+      }
       return;
     }
     const onlyPurchase = types.length > 0 && types.every((t) => t === 'purchase');
@@ -261,22 +283,7 @@ function lintRule(entry: unknown, file: string, ptr: string, deps: RuleLintDeps)
     if (spec.kind === 'clawback' && !onlyRefund) {
       fail(`${rptr}/kind`, `clawback reverses points of a refunded order: the rule must trigger on "refund" only (on: ${types.join(', ')})`);
     }
-    let messageParts: TemplatePart[] | undefined;
-    if (spec.message !== undefined) {
-      const t = parseTemplate(spec.message);
-      if (!t.ok) fail(`${rptr}/message`, t.message);
-      else {
-        messageParts = t.parts;
-        for (const part of t.parts) {
-          if (typeof part === 'string') continue;
-          const shape = part.root === 'reward' ? REWARD_PLACEHOLDER_FIELDS[spec.kind] : facts.get(part.root);
-          if (shape === undefined || resolveShape(shape, part.segments) === undefined) {
-            const what = part.root === 'reward' ? `a ${spec.kind} reward` : part.root === 'event' ? describeFact('event') : `fact "${part.root}"`;
-            fail(`${rptr}/message`, `placeholder {{${part.source}}} names an unknown field of ${what}`);
-          }
-        }
-      }
-    }
+    const messageParts = spec.message === undefined ? undefined : lintMessage(spec.message, spec.kind, rptr);
     rewards.push(messageParts ? { ...spec, messageParts } : spec);
   });
 

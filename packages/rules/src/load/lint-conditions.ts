@@ -160,6 +160,7 @@ export function lintConditions(root: unknown, ctx: ConditionLintContext): Condit
       checkFactPath(value, `${ptr}/value`);
       return;
     }
+    checkIds(node, value, `${ptr}/value`);
     if (!opOk || typeof op !== 'string') return;
     const base = baseOperator(op);
     const decorated = base !== op;
@@ -175,7 +176,6 @@ export function lintConditions(root: unknown, ctx: ConditionLintContext): Condit
         add(`${ptr}/operator`, `operator "${op}" needs a list fact but ${String(node.path ?? node.fact)} is not a list`);
       }
     }
-    checkIds(node, value, `${ptr}/value`);
   };
 
   walk(root, '', 0);
