@@ -1,0 +1,190 @@
+import { RetryableError } from '@incentive/platform';
+import { parseEventJson, type IncentiveEvent, type Reward } from '@incentive/events';
+import type { FactsStore, NewAppliedRecord, OutboxMessage } from './redis/facts-store.js';
+
+/** The slice of `@incentive/rules`' pipeline the worker calls. */
+export interface EventPipeline<S> {
+  process(
+    state: S | undefined,
+    event: IncentiveEvent,
+    ctx: { referrerKnown?: boolean },
+  ): Promise<{ state: S; rewards: Reward[]; derived: IncentiveEvent[] }>;
+}
+
+/** The rules in force for one chunk (swapped atomically between chunks by the reloader). */
+export interface RulesSnapshot<S> {
+  version: string;
+  pipeline: EventPipeline<S>;
+}
+
+/** The fields of a consumed record the worker reads (kafkajs `KafkaMessage` has them). */
+export interface ConsumedMessage {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: string;
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+}
+
+export type Outcome = 'rewarded' | 'no_reward' | 'duplicate' | 'republished' | 'invalid' | 'failed';
+
+export interface DeadLetter {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: ConsumedMessage['headers'];
+  code: string;
+  message: string;
+}
+
+export interface ChunkResult {
+  /** In source order; per customer this is the order the events were applied. */
+  outbox: OutboxMessage[];
+  deadLetters: DeadLetter[];
+  /** Applied records whose outbox is in `outbox`: mark them published once Kafka acknowledged. */
+  toMarkPublished: { customerId: string; eventId: string }[];
+  outcomes: Outcome[];
+  rulesetVersion: string;
+}
+
+export interface ChunkProcessorDeps<S> {
+  facts: FactsStore<S>;
+  rules: () => RulesSnapshot<S>;
+  /** Per processed event, for metrics (per-rule counters). */
+  onEvent?: (event: IncentiveEvent, rewards: Reward[], snapshot: RulesSnapshot<S>) => void;
+  /** Non-retryable failure of the pure core for one event (a bug or an unexpected input): logged, dead-lettered. */
+  onFailure?: (err: unknown, event: IncentiveEvent) => void;
+}
+
+interface ValidItem {
+  index: number;
+  event: IncentiveEvent;
+  origin: string;
+}
+
+const REFERRAL = 'referral';
+
+function referrerOf(event: IncentiveEvent): string | undefined {
+  if (event.type !== REFERRAL) return undefined;
+  const data = (event as { data?: { referrerId?: unknown } }).data;
+  return typeof data?.referrerId === 'string' ? data.referrerId : undefined;
+}
+
+/**
+ * Processes one chunk of one partition: validate, load facts, run the pipeline per customer in
+ * order (customers concurrently, so the Redis calls of many customers share round trips), commit
+ * state + applied marks + outbox atomically per customer. Publishing and offset commits are the
+ * caller's job; this only returns what to publish.
+ *
+ * Redelivery: an event whose applied record has the same origin (topic/partition/offset) and is not
+ * yet published was applied by a run that crashed before Kafka acknowledged its output, so its stored
+ * outbox is published again (same rewardIds). Any other known id is an upstream duplicate: no-op.
+ */
+export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
+  return async function processChunk(topic: string, partition: number, messages: ConsumedMessage[]): Promise<ChunkResult> {
+    const snapshot = deps.rules();
+    const outcomes: Outcome[] = new Array<Outcome>(messages.length);
+    const deadLetters: DeadLetter[] = [];
+    const byCustomer = new Map<string, ValidItem[]>();
+    const firstIndexOf = new Map<string, number>();
+
+    messages.forEach((m, index) => {
+      const parsed = parseEventJson(m.value ?? new Uint8Array());
+      if (!parsed.ok) {
+        outcomes[index] = 'invalid';
+        deadLetters.push({ offset: m.offset, key: m.key, value: m.value, headers: m.headers, code: parsed.error.code, message: parsed.error.message });
+        return;
+      }
+      const event = parsed.value;
+      const list = byCustomer.get(event.customerId) ?? [];
+      list.push({ index, event, origin: `${topic}/${partition}/${m.offset}` });
+      byCustomer.set(event.customerId, list);
+      if (!firstIndexOf.has(event.customerId)) firstIndexOf.set(event.customerId, index);
+    });
+
+    const referrers = [...byCustomer.values()].flatMap((items) => items.map((i) => referrerOf(i.event)).filter((r): r is string => r !== undefined));
+    const [loaded, known] = await Promise.all([
+      deps.facts.load([...byCustomer.entries()].map(([customerId, items]) => ({ customerId, eventIds: items.map((i) => i.event.id) }))),
+      deps.facts.knownCustomers(referrers),
+    ]);
+
+    const outboxByIndex = new Map<number, OutboxMessage[]>();
+    const toMarkPublished: ChunkResult['toMarkPublished'] = [];
+
+    const settled = await Promise.allSettled(
+      [...byCustomer.entries()].map(async ([customerId, items]) => {
+        const current = loaded.get(customerId) ?? { version: 0, state: undefined, applied: new Map() };
+        let state = current.state;
+        let changed = false;
+        const newRecords: NewAppliedRecord[] = [];
+        const seenInChunk = new Set<string>();
+        for (const item of items) {
+          const { event } = item;
+          const record = current.applied.get(event.id);
+          if (record || seenInChunk.has(event.id)) {
+            if (record && record.origin === item.origin && !record.published) {
+              outboxByIndex.set(item.index, record.outbox);
+              toMarkPublished.push({ customerId, eventId: event.id });
+              outcomes[item.index] = 'republished';
+            } else {
+              outcomes[item.index] = 'duplicate';
+            }
+            continue;
+          }
+          seenInChunk.add(event.id);
+          const referrer = referrerOf(event);
+          const ctx =
+            referrer === undefined
+              ? {}
+              : { referrerKnown: known.has(referrer) || (firstIndexOf.get(referrer) ?? Infinity) < item.index };
+          let result: Awaited<ReturnType<EventPipeline<S>['process']>>;
+          try {
+            result = await snapshot.pipeline.process(state, event, ctx);
+          } catch (err) {
+            if (err instanceof RetryableError) throw err;
+            deps.onFailure?.(err, event);
+            outcomes[item.index] = 'failed';
+            const m = messages[item.index]!;
+            deadLetters.push({
+              offset: m.offset,
+              key: m.key,
+              value: m.value,
+              headers: m.headers,
+              code: 'processing_failed',
+              message: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+            });
+            continue;
+          }
+          state = result.state;
+          changed = true;
+          const outbox: OutboxMessage[] = [
+            ...result.rewards.map((r) => ({ topic: 'rewards' as const, key: r.customerId, value: JSON.stringify(r) })),
+            ...result.derived.map((e) => ({ topic: 'events' as const, key: e.customerId, value: JSON.stringify(e) })),
+          ];
+          newRecords.push({ eventId: event.id, origin: item.origin, outbox });
+          if (outbox.length > 0) {
+            outboxByIndex.set(item.index, outbox);
+            toMarkPublished.push({ customerId, eventId: event.id });
+          }
+          outcomes[item.index] = result.rewards.length > 0 ? 'rewarded' : 'no_reward';
+          deps.onEvent?.(event, result.rewards, snapshot);
+        }
+        if (changed && state !== undefined) {
+          const ok = await deps.facts.commit(customerId, current.version, state, newRecords);
+          if (!ok) {
+            // Another worker wrote this customer since we loaded it (a zombie after a rebalance):
+            // nothing of ours was written; the whole chunk is retried from fresh reads.
+            throw new RetryableError(`facts version conflict for a customer`, { cause: { customerId } });
+          }
+        }
+      }),
+    );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+
+    const outbox = [...outboxByIndex.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, o]) => o);
+    return { outbox, deadLetters, toMarkPublished, outcomes, rulesetVersion: snapshot.version };
+  };
+}
+
+export type ChunkProcessor = ReturnType<typeof createChunkProcessor>;

@@ -1,0 +1,187 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, EachBatchPayload, IHeaders, Message, Producer } from 'kafkajs';
+import { DEAD_LETTER_HEADERS } from '@incentive/kafka';
+import type { Logger } from '@incentive/platform';
+import type { ChunkResult, ConsumedMessage, DeadLetter } from '../chunk-processor.js';
+import type { Metrics } from '../ops/metrics.js';
+
+export interface Topics {
+  events: string;
+  rewards: string;
+  eventsDlq: string;
+}
+
+export interface RulesConsumerDeps {
+  consumer: Pick<Consumer, 'connect' | 'subscribe' | 'run' | 'stop' | 'disconnect' | 'on' | 'events'>;
+  producer: Pick<Producer, 'connect' | 'disconnect' | 'sendBatch'>;
+  processChunk: (topic: string, partition: number, messages: ConsumedMessage[]) => Promise<ChunkResult>;
+  markPublished: (entries: ChunkResult['toMarkPublished']) => Promise<void>;
+  topics: Topics;
+  chunkSize: number;
+  partitionsConsumedConcurrently: number;
+  fromBeginning: boolean;
+  retry: { initialMs: number; maxMs: number };
+  metrics: Metrics;
+  logger: Logger;
+  /** Test hook run after processing, before publishing (simulates a slow batch). */
+  beforePublish?: () => Promise<void>;
+}
+
+export interface ConsumerHealth {
+  joined: boolean;
+  crashed: boolean;
+  lastActivityMs: number;
+}
+
+const MAX_ERROR_MESSAGE_CHARS = 4000;
+
+function deadLetterMessage(topic: string, partition: number, d: DeadLetter): Message {
+  const headers: IHeaders = {
+    ...(d.headers as IHeaders | undefined),
+    [DEAD_LETTER_HEADERS.originTopic]: topic,
+    [DEAD_LETTER_HEADERS.originPartition]: String(partition),
+    [DEAD_LETTER_HEADERS.originOffset]: d.offset,
+    [DEAD_LETTER_HEADERS.errorCode]: d.code,
+    [DEAD_LETTER_HEADERS.errorMessage]: d.message.slice(0, MAX_ERROR_MESSAGE_CHARS),
+  };
+  return { key: d.key, value: d.value, headers };
+}
+
+/**
+ * The consumer loop. Per fetched batch, per chunk: process (facts and limits in Redis), publish the
+ * outbox and dead letters in one acknowledged `sendBatch` (idempotent producer, acks=all), mark the
+ * outbox published, then commit the chunk's offsets. A transient failure pauses the partition and
+ * retries the same chunk with backoff (heartbeating, so the group keeps us) until it succeeds or
+ * the consumer stops; offsets never move past unprocessed work.
+ */
+export function createRulesConsumer(deps: RulesConsumerDeps) {
+  const { consumer, producer, topics, metrics } = deps;
+  const log = deps.logger.child({ component: 'rules-consumer' });
+  const health: ConsumerHealth = { joined: false, crashed: false, lastActivityMs: Date.now() };
+  let started = false;
+  let stopping = false;
+
+  const touch = () => {
+    health.lastActivityMs = Date.now();
+  };
+  consumer.on(consumer.events.HEARTBEAT, touch);
+  consumer.on(consumer.events.FETCH_START, touch);
+  consumer.on(consumer.events.START_BATCH_PROCESS, touch);
+  consumer.on(consumer.events.END_BATCH_PROCESS, touch);
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    touch();
+    health.joined = true;
+    health.crashed = false;
+    log.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined consumer group');
+  });
+  consumer.on(consumer.events.REBALANCING, () => {
+    health.joined = false;
+  });
+  consumer.on(consumer.events.STOP, () => {
+    health.joined = false;
+  });
+  consumer.on(consumer.events.CRASH, (e) => {
+    health.joined = false;
+    health.crashed = !e.payload.restart;
+    log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+  });
+
+  async function publish(partition: number, result: ChunkResult): Promise<void> {
+    const rewards: Message[] = [];
+    const derived: Message[] = [];
+    for (const m of result.outbox) (m.topic === 'rewards' ? rewards : derived).push({ key: m.key, value: m.value });
+    const dlq = result.deadLetters.map((d) => deadLetterMessage(topics.events, partition, d));
+    const topicMessages = [
+      { topic: topics.rewards, messages: rewards },
+      { topic: topics.events, messages: derived },
+      { topic: topics.eventsDlq, messages: dlq },
+    ].filter((t) => t.messages.length > 0);
+    if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
+  }
+
+  async function handleBatch(p: EachBatchPayload): Promise<void> {
+    const { batch } = p;
+    const plog = log.child({ topic: batch.topic, partition: batch.partition });
+    for (let start = 0; start < batch.messages.length; start += deps.chunkSize) {
+      if (!p.isRunning() || p.isStale()) return;
+      const chunk = batch.messages.slice(start, start + deps.chunkSize);
+      const last = chunk[chunk.length - 1]!;
+      const began = performance.now();
+      let resume: (() => void) | undefined;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const result = await deps.processChunk(batch.topic, batch.partition, chunk);
+          if (deps.beforePublish) await deps.beforePublish();
+          await publish(batch.partition, result);
+          if (result.toMarkPublished.length > 0) await deps.markPublished(result.toMarkPublished);
+          for (const o of result.outcomes) metrics.eventsProcessed.inc({ outcome: o });
+          break;
+        } catch (err) {
+          metrics.transientFailures.inc();
+          if (!resume) {
+            resume = p.pause();
+            metrics.pausedPartitions.inc();
+          }
+          const base = Math.min(deps.retry.maxMs, deps.retry.initialMs * 2 ** Math.min(attempt - 1, 20));
+          const delay = Math.round(base / 2 + Math.random() * (base / 2));
+          plog.warn({ err, attempt, delayMs: delay, firstOffset: chunk[0]!.offset }, 'chunk failed, partition paused, retrying');
+          touch();
+          await sleep(delay);
+          if (!p.isRunning() || p.isStale()) {
+            // Stopping or the partition moved to another member: leave the chunk uncommitted, it is redelivered.
+            resume();
+            metrics.pausedPartitions.dec();
+            return;
+          }
+          // Throws when the group is rebalancing; kafkajs then rejoins and the chunk is redelivered.
+          await p.heartbeat();
+        }
+      }
+      if (resume) {
+        resume();
+        metrics.pausedPartitions.dec();
+        plog.info({}, 'partition resumed');
+      }
+      p.resolveOffset(last.offset);
+      await p.commitOffsetsIfNecessary();
+      const now = Date.now();
+      for (const m of chunk) metrics.eventLatency.observe(Math.max(0, now - Number(m.timestamp)) / 1000);
+      metrics.chunkDuration.observe((performance.now() - began) / 1000);
+      const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
+      metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
+      await p.heartbeat();
+    }
+  }
+
+  return {
+    health(): ConsumerHealth {
+      return { ...health };
+    },
+    async start(): Promise<void> {
+      if (started) return;
+      started = true;
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topics.events], fromBeginning: deps.fromBeginning });
+      await consumer.run({
+        autoCommit: true,
+        // Commit each resolved chunk right away (commitOffsetsIfNecessary after resolveOffset).
+        autoCommitThreshold: 1,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently,
+        eachBatch: handleBatch,
+      });
+    },
+    /** Stops fetching, lets the running batch finish its chunk and commit, leaves the group. */
+    async stop(): Promise<void> {
+      if (!started || stopping) return;
+      stopping = true;
+      await consumer.stop();
+      await consumer.disconnect();
+      await producer.disconnect();
+      health.joined = false;
+    },
+  };
+}
+
+export type RulesConsumer = ReturnType<typeof createRulesConsumer>;

@@ -1,0 +1,132 @@
+import type { KeyLayout } from './keys.js';
+import { COMMIT_LUA, MARK_PUBLISHED_LUA, defineScript, redisError, type ScriptRedis } from './scripts.js';
+
+/** What the store needs from ioredis. With `enableAutoPipelining`, the concurrent calls below leave as one write per node. */
+export interface FactsRedis extends ScriptRedis {
+  hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
+  exists(...keys: string[]): Promise<number>;
+}
+
+/** One applied event as recorded next to the customer's state. */
+export interface AppliedRecord {
+  /** `topic/partition/offset` of the message that applied it. */
+  origin: string;
+  published: boolean;
+  /** Outbox: the messages this event produced, kept until Kafka acknowledged them. */
+  outbox: OutboxMessage[];
+}
+
+export interface OutboxMessage {
+  topic: 'rewards' | 'events';
+  key: string;
+  value: string;
+}
+
+export interface LoadedCustomer<S> {
+  version: number;
+  state: S | undefined;
+  applied: Map<string, AppliedRecord>;
+}
+
+export interface LoadRequest {
+  customerId: string;
+  eventIds: string[];
+}
+
+export interface NewAppliedRecord {
+  eventId: string;
+  origin: string;
+  outbox: OutboxMessage[];
+}
+
+export interface FactsStore<S> {
+  /** Loads state and applied-event records for many customers in one round trip (auto-pipelined). */
+  load(requests: LoadRequest[]): Promise<Map<string, LoadedCustomer<S>>>;
+  /** Which of these customers have a state record (referrers must be known). */
+  knownCustomers(customerIds: string[]): Promise<Set<string>>;
+  /**
+   * Writes state + applied records atomically per customer; false when the version moved (another
+   * worker wrote the customer since `load`).
+   */
+  commit(customerId: string, expectedVersion: number, state: S, applied: NewAppliedRecord[]): Promise<boolean>;
+  /** Marks applied records as published once Kafka acknowledged their outbox. */
+  markPublished(entries: { customerId: string; eventId: string }[]): Promise<void>;
+}
+
+export interface FactsStoreDeps {
+  redis: FactsRedis;
+  keys: KeyLayout;
+  /** How long applied event ids are remembered (dedupe window). */
+  dedupeWindowMs: number;
+}
+
+const commitScript = defineScript(COMMIT_LUA);
+const markScript = defineScript(MARK_PUBLISHED_LUA);
+
+export function createRedisFactsStore<S>(deps: FactsStoreDeps): FactsStore<S> {
+  const { redis, keys } = deps;
+
+  async function guard<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw redisError(op, err);
+    }
+  }
+
+  return {
+    load(requests) {
+      return guard('load', async () => {
+        const out = new Map<string, LoadedCustomer<S>>();
+        await Promise.all(
+          requests.map(async ({ customerId, eventIds }) => {
+            const [stateRow, ...appliedRows] = await Promise.all([
+              redis.hmget(keys.state(customerId), 'v', 's'),
+              ...eventIds.map((id) => redis.hmget(keys.applied(customerId, id), 'o', 'p', 'out')),
+            ]);
+            const applied = new Map<string, AppliedRecord>();
+            eventIds.forEach((id, i) => {
+              const [o, p, outJson] = appliedRows[i] ?? [];
+              if (o) applied.set(id, { origin: o, published: p === '1', outbox: outJson ? (JSON.parse(outJson) as OutboxMessage[]) : [] });
+            });
+            const [v, s] = stateRow ?? [];
+            out.set(customerId, {
+              version: v ? Number(v) : 0,
+              state: s ? (JSON.parse(s) as S) : undefined,
+              applied,
+            });
+          }),
+        );
+        return out;
+      });
+    },
+
+    knownCustomers(customerIds) {
+      return guard('exists', async () => {
+        const unique = [...new Set(customerIds)];
+        const found = await Promise.all(unique.map((c) => redis.exists(keys.state(c))));
+        return new Set(unique.filter((_, i) => found[i] === 1));
+      });
+    },
+
+    commit(customerId, expectedVersion, state, applied) {
+      return guard('commit', async () => {
+        const keyList = [keys.state(customerId), ...applied.map((a) => keys.applied(customerId, a.eventId))];
+        const args: (string | number)[] = [String(expectedVersion), JSON.stringify(state), deps.dedupeWindowMs];
+        for (const a of applied) {
+          // Nothing to publish: the record is born published and carries no outbox.
+          const published = a.outbox.length === 0;
+          args.push(a.origin, published ? '1' : '0', published ? '' : JSON.stringify(a.outbox));
+        }
+        const result = await commitScript.run(redis, keyList, args);
+        return Number(result) > 0;
+      });
+    },
+
+    markPublished(entries) {
+      return guard('markPublished', async () => {
+        await Promise.all(entries.map((e) => markScript.run(redis, [keys.applied(e.customerId, e.eventId)], [])));
+      });
+    },
+  };
+}

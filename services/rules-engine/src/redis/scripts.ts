@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { RetryableError } from '@incentive/platform';
+
+/** The one ioredis call a script needs; both `Redis` and `Cluster` have it. */
+export interface ScriptRedis {
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
+
+export interface Script {
+  run(redis: ScriptRedis, keys: string[], args: (string | number)[]): Promise<unknown>;
+}
+
+/** EVALSHA first (no script body on the wire), EVAL once when the server does not know it yet. */
+export function defineScript(lua: string): Script {
+  const sha = createHash('sha1').update(lua).digest('hex');
+  return {
+    async run(redis, keys, args) {
+      try {
+        return await redis.evalsha(sha, keys.length, ...keys, ...args);
+      } catch (err) {
+        if (err instanceof Error && err.message.startsWith('NOSCRIPT')) {
+          return redis.eval(lua, keys.length, ...keys, ...args);
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+/** Wraps driver failures (connection refused, timeouts, LOADING) as retryable. */
+export function redisError(op: string, err: unknown): RetryableError {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new RetryableError(`redis ${op} failed: ${reason}`, { cause: err });
+}
+
+/**
+ * Per-customer commit. Writes the new state and the applied-event records in one atomic step, only if
+ * nobody wrote the customer since we read it (version check). Because the state and the "applied"
+ * marks change together, a crash leaves either both or neither: a redelivered event is either
+ * re-applied from scratch or recognised as applied, never half of each.
+ * KEYS[1] state, KEYS[2..] applied-event keys.
+ * ARGV[1] expected version, ARGV[2] state JSON, ARGV[3] dedupe window ms, then per applied key:
+ * origin, published flag, outbox JSON.
+ */
+export const COMMIT_LUA = `
+local cur = redis.call('HGET', KEYS[1], 'v') or '0'
+if cur ~= ARGV[1] then return -1 end
+local nv = tonumber(cur) + 1
+redis.call('HSET', KEYS[1], 'v', nv, 's', ARGV[2])
+for i = 2, #KEYS do
+  local j = 4 + (i - 2) * 3
+  redis.call('HSET', KEYS[i], 'o', ARGV[j], 'p', ARGV[j + 1], 'out', ARGV[j + 2])
+  redis.call('PEXPIRE', KEYS[i], ARGV[3])
+end
+return nv
+`;
+
+/** After the outbox was acknowledged by Kafka: mark published and drop the outbox copy. Never recreates an expired key. */
+export const MARK_PUBLISHED_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'p', '1')
+  redis.call('HDEL', KEYS[1], 'out')
+  return 1
+end
+return 0
+`;
+
+/**
+ * Sliding-window check-and-consume over sorted sets scored by event time, all keys in one slot.
+ * Requests are handled in order, so request i sees what requests < i consumed. Idempotent per
+ * member (rewardId): a member already present is granted again without consuming.
+ * ARGV per key: member, score (event ms), window start (exclusive, ZCOUNT syntax), cap.
+ * Returns 1/0 per key.
+ */
+export const RESERVE_LUA = `
+local res = {}
+for i = 1, #KEYS do
+  local b = (i - 1) * 4
+  local member, score, since, cap = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], tonumber(ARGV[b + 4])
+  if redis.call('ZSCORE', KEYS[i], member) then
+    res[i] = 1
+  else
+    -- Upper bound +inf, not the event time: rewards of later events (out of order across workers)
+    -- count too, so no window ending at any time ever holds more than cap.
+    local n = redis.call('ZCOUNT', KEYS[i], since, '+inf')
+    if n < cap then
+      redis.call('ZADD', KEYS[i], score, member)
+      res[i] = 1
+    else
+      res[i] = 0
+    end
+  end
+end
+return res
+`;
+
+/** Compensation: gives back reservations (ZREM per key/member pair). */
+export const RELEASE_LUA = `
+for i = 1, #KEYS do
+  redis.call('ZREM', KEYS[i], ARGV[i])
+end
+return #KEYS
+`;
