@@ -109,6 +109,17 @@ describe('applyEvent: purchase facts', () => {
   it('a non-purchase event measures from the last purchase to the event', () => {
     const r = run([purchase('2026-01-01T00:00:00Z', 5), signup('2026-01-31T00:00:00Z')]);
     expect(last(r).facts.daysSinceLastPurchase).toBe(30);
+    expect(last(r).facts.recencyDays).toBe(30);
+  });
+
+  it('recencyDays counts this purchase (0 on a purchase), unlike daysSinceLastPurchase', () => {
+    const r = run([signup('2026-01-01T00:00:00Z'), purchase('2026-01-01T00:00:00Z', 5), purchase('2026-05-01T00:00:00Z', 5), birthdayTick('2026-05-03T12:00:00Z')]);
+    expect(r.map((x) => [x.facts.daysSinceLastPurchase, x.facts.recencyDays])).toEqual([
+      [null, null],
+      [null, 0],
+      [120, 0],
+      [2, 2],
+    ]);
   });
 });
 

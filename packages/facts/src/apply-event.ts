@@ -66,7 +66,7 @@ function initialState(customerId: string, asOfMs: number, config: FactsConfig): 
   const tiers = compileTiers(config.tiers);
   state.tier = tiers.ids[tierIndexFor(tiers, 0)] ?? null;
   // The empty customer's segment is the "before" of a customer's first event.
-  state.segment = config.classifySegment(buildFacts(state, config, null, state.tier, state.segment));
+  state.segment = config.classifySegment(buildFacts(state, config, null, null, state.tier, state.segment));
   return state;
 }
 
@@ -182,6 +182,7 @@ function buildFacts(
   s: CustomerState,
   config: FactsConfig,
   daysSinceLastPurchase: number | null,
+  recencyDays: number | null,
   previousTier: string | null,
   previousSegment: string,
 ): CustomerFacts {
@@ -208,6 +209,7 @@ function buildFacts(
     firstPurchaseAt: s.firstPurchaseAt,
     lastPurchaseAt: s.lastPurchaseAt,
     daysSinceLastPurchase,
+    recencyDays,
     weeklyStreak: s.streak,
     referrals: s.referrals,
     tier,
@@ -317,7 +319,8 @@ export function applyEvent(
 
   const daysSince =
     before.lastPurchaseMs === null ? null : Math.max(0, wholeDaysBetween(before.lastPurchaseMs, ms));
-  const facts = buildFacts(s, config, daysSince, before.tier, before.segment);
+  const recency = s.lastPurchaseMs === null ? null : Math.max(0, wholeDaysBetween(s.lastPurchaseMs, ms));
+  const facts = buildFacts(s, config, daysSince, recency, before.tier, before.segment);
   const segment = config.classifySegment(facts);
   facts.segment = segment;
   facts.segmentChanged = segment !== before.segment;

@@ -51,6 +51,12 @@ export interface CustomerFacts {
   firstPurchaseAt: string | null;
   lastPurchaseAt: string | null;
   daysSinceLastPurchase: number | null;
+  /**
+   * Whole days from the latest purchase, this event's included, to this event (0 on a purchase).
+   * Not in issue 3's list: segments such as "churned" need recency that a purchase resets, whereas
+   * daysSinceLastPurchase on a purchase is the gap before it.
+   */
+  recencyDays: number | null;
   weeklyStreak: number;
   referrals: number;
   tier: string | null;
@@ -78,6 +84,7 @@ export const CUSTOMER_FACT_KINDS: Readonly<Record<keyof CustomerFacts, 'string' 
   firstPurchaseAt: 'string|null',
   lastPurchaseAt: 'string|null',
   daysSinceLastPurchase: 'number|null',
+  recencyDays: 'number|null',
   weeklyStreak: 'number',
   referrals: 'number',
   tier: 'string|null',
