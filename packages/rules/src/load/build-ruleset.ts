@@ -7,7 +7,7 @@ import type { TopLevelCondition } from '../engine/index.js';
 import type { FieldShape } from '../schema/known-facts.js';
 import { CALENDAR_FACTS, CUSTOMER_FACTS, eventShape, mergeShapes, resolveShape } from '../schema/known-facts.js';
 import type { RewardSpec, RuleDefinition, ScheduleDefinition, SegmentDefinition, TierDefinition } from '../schema/rule-schema.js';
-import { rewardSpecSchema, ruleFileSchema, ruleSchema, scheduleSchema, segmentsFileSchema, tiersFileSchema, toPointer } from '../schema/rule-schema.js';
+import { issueMessage, rewardSpecSchema, ruleFileSchema, ruleSchema, scheduleSchema, segmentsFileSchema, tiersFileSchema, toPointer } from '../schema/rule-schema.js';
 import { parseWindow } from '../schema/windows.js';
 import { parseTemplate } from '../template/message-template.js';
 import type { TemplatePart } from '../template/message-template.js';
@@ -65,7 +65,7 @@ export function buildRuleset(files: ReadonlyMap<string, string>): LoadResult {
   const check = <T>(schema: ZodType<T>, value: unknown, file: string, base: string): T | undefined => {
     const r = schema.safeParse(value);
     if (r.success) return r.data;
-    for (const issue of r.error.issues) add(file, base + toPointer(issue.path), issue.message);
+    for (const issue of r.error.issues) add(file, base + toPointer(issue.path), issueMessage(issue));
     return undefined;
   };
 

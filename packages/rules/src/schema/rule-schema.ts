@@ -86,7 +86,7 @@ const couponReward = z
     if (v.amountOff !== undefined && v.currency === undefined) {
       ctx.addIssue({ code: 'custom', path: ['currency'], message: 'is required with amountOff' });
     }
-    if (v.percentOff !== undefined && v.currency !== undefined && v.minSpend === undefined) {
+    if (v.percentOff !== undefined && v.amountOff === undefined && v.currency !== undefined && v.minSpend === undefined) {
       ctx.addIssue({ code: 'custom', path: ['currency'], message: 'only applies with amountOff or minSpend' });
     }
   });
@@ -156,6 +156,12 @@ export type RuleLimits = z.infer<typeof limitsSchema>;
 export type SegmentDefinition = z.infer<typeof segmentSchema>;
 export type TierDefinition = z.infer<typeof tierSchema>;
 export type ScheduleDefinition = z.infer<typeof scheduleSchema>;
+
+/** A zod issue as a sentence after the field's pointer ("is required" instead of zod's wording). */
+export function issueMessage(issue: { code: string; message: string; input?: unknown }): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  return issue.message;
+}
 
 /** zod issue path -> JSON pointer (RFC 6901). */
 export function toPointer(path: readonly PropertyKey[]): string {
