@@ -1,1 +1,14 @@
-export {};
+export { createKafka, parseBrokers, pinoLogCreator } from './create-kafka.js';
+export type { CreateKafkaOptions } from './create-kafka.js';
+export type { KafkaLogger } from './logger.js';
+export { ensureTopics } from './ensure-topics.js';
+export type { EnsureTopicsOptions, EnsureTopicsResult, TopicAdmin } from './ensure-topics.js';
+export { publishDeadLetter, DEAD_LETTER_HEADERS } from './dead-letter.js';
+export type {
+  DeadLetterError,
+  DeadLetterProducer,
+  OriginalRecord,
+  PublishDeadLetterInput,
+} from './dead-letter.js';
+export { TOPICS, topicNames } from './topics.js';
+export type { TopicKey, TopicNames } from './topics.js';

@@ -1,1 +1,6 @@
-export {};
+export { uniqueId, uniqueGroupId, redisKeyPrefix, uniqueMongoDbName, createTestTopic, getServices } from './isolation.js';
+export type { CreateTestTopicOptions } from './isolation.js';
+export { waitFor } from './wait-for.js';
+export type { WaitForOptions } from './wait-for.js';
+export type { ServiceUrls } from './services.js';
+export { checkServices } from './check-services.js';
