@@ -5,10 +5,10 @@
 //   - Date.parse vs parseInstant for the RFC 3339 parse done on every event.
 // Run: node --conditions=source --import tsx packages/facts/bench/apply-event.bench.ts [events]
 import type { IncentiveEvent } from '@incentive/events';
-import { applyEvent, calendarOf, parseInstant, type CustomerFacts, type CustomerState, type FactsConfig } from '@incentive/facts';
+import { applyEvent, calendarOf, clockEventsForTick, createClockPlanner, midnightsBetween, parseInstant, type CustomerFacts, type CustomerState, type FactsConfig } from '@incentive/facts';
 
 const N = Number(process.argv[2] ?? 200_000);
-const CUSTOMERS = 5_000;
+const CUSTOMERS = 2_000;
 
 const config: FactsConfig = {
   tiers: [
@@ -23,7 +23,13 @@ const config: FactsConfig = {
 
 // Deterministic workload: a year of events, 85% purchases, 5% refunds, 5% signups, 5% clock ticks.
 let seed = 42;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+function rnd(): number {
+  // mulberry32
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
 const start = Date.parse('2026-01-01T00:00:00Z');
 const events: IncentiveEvent[] = [];
 for (let i = 0; i < N; i++) {
@@ -89,4 +95,30 @@ const slow = timeIt('baseline: Date.parse', () => {
   return n;
 });
 
-console.log(`\nratios: applyEvent / JSON round-trip = ${(reducer / json).toFixed(2)}x, with calendar = ${(withCalendar / json).toFixed(2)}x, parseInstant / Date.parse = ${(fast / slow).toFixed(2)}x`);
+// Clock: a year of daily ticks over the final states, indexed planner vs scanning every customer.
+const schedule = { timezone: 'Europe/Berlin', inactivityDays: [30, 60, 90] };
+const ticks = midnightsBetween('2026-12-31T00:00:00Z', '2027-12-31T00:00:00Z', schedule.timezone).map((m) => m.date);
+function timeTicks(label: string, fn: () => number): { seconds: number; events: number } {
+  const t = process.hrtime.bigint();
+  const events = fn();
+  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+  console.log(`${label.padEnd(34)} ${(seconds * 1000).toFixed(1).padStart(12)} ms for ${ticks.length} ticks x ${finalStates.size} customers (events ${events})`);
+  return { seconds, events };
+}
+const planned = timeTicks('createClockPlanner.dueAt', () => {
+  const planner = createClockPlanner(schedule);
+  for (const [id, st] of finalStates) planner.track(id, st);
+  planner.dueAt('2026-12-31'); // catches up thresholds due before the first tick; the scan has no such step
+  let n = 0;
+  for (const d of ticks) n += planner.dueAt(d).length;
+  return n;
+});
+const scanned = timeTicks('baseline: clockEventsForTick scan', () => {
+  let n = 0;
+  for (const d of ticks) for (const st of finalStates.values()) n += clockEventsForTick(st, d, schedule).length;
+  return n;
+});
+
+if (planned.events !== scanned.events) throw new Error(`planner and scan disagree: ${planned.events} vs ${scanned.events}`);
+
+console.log(`\nratios: applyEvent / JSON round-trip = ${(reducer / json).toFixed(2)}x, with calendar = ${(withCalendar / json).toFixed(2)}x, parseInstant / Date.parse = ${(fast / slow).toFixed(2)}x, planner speed-up over scan = ${(scanned.seconds / planned.seconds).toFixed(1)}x`);

@@ -49,6 +49,13 @@ describe('calendarOf', () => {
     expect(calendarOf('2028-02-29T23:30:00+00:00', 'Europe/London')).toMatchObject({ monthDay: '02-29', weekday: 2 });
   });
 
+  it('shares one frozen calendar per local day and zone', () => {
+    const a = calendarOf('2026-05-01T00:30:00+02:00', 'Europe/Berlin');
+    expect(calendarOf('2026-05-01T23:59:59+02:00', 'Europe/Berlin')).toBe(a);
+    expect(calendarOf('2026-04-30T23:59:59+02:00', 'Europe/Berlin')).not.toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+
   it('names the field of a bad instant', () => {
     expect(() => calendarOf('yesterday', 'UTC')).toThrow(FactsInputError);
     expect(() => calendarOf('yesterday', 'UTC')).toThrow(/^occurredAt: /);
