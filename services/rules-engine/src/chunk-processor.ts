@@ -62,10 +62,9 @@ interface ValidItem {
   origin: string;
 }
 
-const REFERRAL = 'referral';
-
+/** Referral and signup events may name a referrer; the facts reducer needs to know whether it exists. */
 function referrerOf(event: IncentiveEvent): string | undefined {
-  if (event.type !== REFERRAL) return undefined;
+  if (event.type !== 'referral' && event.type !== 'signup') return undefined;
   const data = (event as { data?: { referrerId?: unknown } }).data;
   return typeof data?.referrerId === 'string' ? data.referrerId : undefined;
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
@@ -19,7 +19,7 @@ export interface OpsServerDeps {
 export function createOpsServer(deps: OpsServerDeps) {
   let server: Server | undefined;
 
-  async function probe(p: Probe, res: import('node:http').ServerResponse): Promise<void> {
+  async function probe(p: Probe, res: ServerResponse): Promise<void> {
     try {
       const { ok, detail } = await p();
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });

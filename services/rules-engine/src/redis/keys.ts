@@ -1,6 +1,7 @@
 /**
  * Redis key layout. Every key carries a hash tag so that each Lua script touches one Redis Cluster
- * slot: per-customer keys `{c:<customerId>}`, per-rule keys `{r:<ruleId>}`. Customer ids are
+ * slot: per-customer keys `{c:<customerId>}`, per-rule keys `{r:<ruleId>}` (limit counters; their
+ * keys come from `@incentive/rules`' `limitKey`, see limit-store.ts). Customer ids are
  * `[A-Za-z0-9._:-]` (no braces), so the tag cannot be broken by the id itself.
  */
 export interface KeyLayout {
@@ -8,10 +9,6 @@ export interface KeyLayout {
   state(customerId: string): string;
   /** Hash per applied event id: `o` (origin topic/partition/offset), `p` (published 0/1), `out` (outbox JSON). */
   applied(customerId: string, eventId: string): string;
-  /** Sorted set of rewardIds scored by event time: per-customer limit of one rule. */
-  customerLimit(customerId: string, ruleId: string): string;
-  /** Sorted set of rewardIds scored by event time: total limit of one rule. */
-  ruleLimit(ruleId: string): string;
 }
 
 export function createKeyLayout(prefix = ''): KeyLayout {
@@ -19,7 +16,5 @@ export function createKeyLayout(prefix = ''): KeyLayout {
   return {
     state: (c) => `${prefix}inc:{c:${c}}:state`,
     applied: (c, e) => `${prefix}inc:{c:${c}}:ev:${e}`,
-    customerLimit: (c, r) => `${prefix}inc:{c:${c}}:lim:${r}`,
-    ruleLimit: (r) => `${prefix}inc:{r:${r}}:lim:total`,
   };
 }

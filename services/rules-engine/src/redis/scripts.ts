@@ -68,28 +68,48 @@ return 0
 
 /**
  * Sliding-window check-and-consume over sorted sets scored by event time, all keys in one slot.
- * Requests are handled in order, so request i sees what requests < i consumed. Idempotent per
- * member (rewardId): a member already present is granted again without consuming.
- * ARGV per key: member, score (event ms), window start (exclusive, ZCOUNT syntax), cap.
- * Returns 1/0 per key.
+ * Several requests, handled in order (request i sees what requests < i consumed); each request is
+ * all-or-nothing over its counters in this slot. Members are `<requestId>|<amount>`: a request whose
+ * member is already present was granted before and consumes nothing again (idempotent replay).
+ * Usage counts everything after the window start, later event times included, so no window ending
+ * at any time ever holds more than its cap, whatever order workers see events in.
+ * ARGV: nRequests, then per request: id, atMs, nCounters, then per counter: since (ZRANGE syntax),
+ * max, amount, mode (`c` count: ZCOUNT; `b` budget: sum of member amounts). KEYS: one per counter.
+ * Returns 1/0 per request.
  */
 export const RESERVE_LUA = `
 local res = {}
-for i = 1, #KEYS do
-  local b = (i - 1) * 4
-  local member, score, since, cap = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], tonumber(ARGV[b + 4])
-  if redis.call('ZSCORE', KEYS[i], member) then
-    res[i] = 1
-  else
-    -- Upper bound +inf, not the event time: rewards of later events (out of order across workers)
-    -- count too, so no window ending at any time ever holds more than cap.
-    local n = redis.call('ZCOUNT', KEYS[i], since, '+inf')
-    if n < cap then
-      redis.call('ZADD', KEYS[i], score, member)
-      res[i] = 1
-    else
-      res[i] = 0
+local k = 1
+local a = 2
+for r = 1, tonumber(ARGV[1]) do
+  local id, at, nc = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+  a = a + 3
+  local ok = true
+  local todo = {}
+  for c = 1, nc do
+    local key = KEYS[k]
+    local since, max, amount, mode = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3]
+    k = k + 1
+    a = a + 4
+    local member = id .. '|' .. ARGV[a - 2]
+    if not redis.call('ZSCORE', key, member) then
+      local used = 0
+      if mode == 'c' then
+        used = redis.call('ZCOUNT', key, since, '+inf')
+      else
+        for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, since, '+inf')) do
+          used = used + tonumber(string.match(m, '|([%d.]+)$'))
+        end
+      end
+      if used + amount > max then ok = false end
+      todo[#todo + 1] = { key, member }
     end
+  end
+  if ok then
+    for _, t in ipairs(todo) do redis.call('ZADD', t[1], at, t[2]) end
+    res[r] = 1
+  else
+    res[r] = 0
   end
 end
 return res

@@ -1,0 +1,165 @@
+import type { Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { ensureTopics, topicNames } from '@incentive/kafka';
+import type { Logger } from '@incentive/platform';
+import type { CustomerState } from '@incentive/facts';
+import type { Config } from './config.js';
+import { createChunkProcessor, type RulesSnapshot } from './chunk-processor.js';
+import { createRulesConsumer } from './kafka/rules-consumer.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { createOpsServer } from './ops/http-server.js';
+import { createRedisFactsStore } from './redis/facts-store.js';
+import { createKeyLayout } from './redis/keys.js';
+import { createRedisLimitStore } from './redis/limit-store.js';
+import { createRulesReloader } from './rules/rules-reloader.js';
+import { buildRulesSnapshot } from './rules/build-snapshot.js';
+
+export interface RulesWorkerDeps {
+  config: Config;
+  logger: Logger;
+  kafka: Pick<Kafka, 'consumer' | 'producer' | 'admin'>;
+  redis: Redis;
+  metrics?: Metrics;
+}
+
+/**
+ * Assembles the worker from its adapters. Components start in order (redis, rules, topics, consumer,
+ * ops server) and stop in reverse; `main.ts` registers `stop` with the process shutdown.
+ */
+export function createRulesWorker(deps: RulesWorkerDeps) {
+  const { config, logger, redis } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  const topics = topicNames(config.TOPIC_PREFIX);
+  const keys = createKeyLayout(config.REDIS_KEY_PREFIX);
+
+  const facts = createRedisFactsStore<CustomerState>({ redis, keys, dedupeWindowMs: config.DEDUPE_WINDOW_MS });
+  const limits = createRedisLimitStore({
+    redis,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    onBlocked: (rule, scope) => metrics.ruleLimitBlocked.inc({ rule, scope }),
+  });
+
+  const rules = createRulesReloader<RulesSnapshot<CustomerState>>({
+    dir: config.RULES_DIR,
+    watch: config.RULES_WATCH,
+    debounceMs: config.RULES_RELOAD_DEBOUNCE_MS,
+    logger,
+    build: (dir) =>
+      buildRulesSnapshot(dir, {
+        engine: config.RULES_ENGINE,
+        limits,
+        hooks: {
+          onEvaluated: (ids) => {
+            for (const rule of ids) metrics.ruleEvaluations.inc({ rule });
+          },
+          onMatched: (ids) => {
+            for (const rule of ids) metrics.ruleMatches.inc({ rule });
+          },
+        },
+      }),
+    onLoaded: (version, previous) => {
+      metrics.rulesReloads.inc({ result: 'ok' });
+      if (previous !== undefined) metrics.rulesetInfo.remove({ version: previous });
+      metrics.rulesetInfo.set({ version }, 1);
+    },
+    onRefused: () => {
+      metrics.rulesReloads.inc({ result: 'refused' });
+      metrics.rulesReloadFailures.inc();
+    },
+  });
+
+  const log = logger.child({ component: 'rules-worker' });
+  const processChunk = createChunkProcessor<CustomerState>({
+    facts,
+    rules: () => rules.current(),
+    onEvent: (_event, rewards) => {
+      for (const r of rewards) metrics.ruleRewards.inc({ rule: r.ruleId, kind: r.kind });
+    },
+    onFailure: (err, event) => log.error({ err, eventId: event.id, type: event.type }, 'event processing failed, dead-lettered'),
+  });
+
+  const consumer = createRulesConsumer({
+    consumer: deps.kafka.consumer({
+      groupId: config.KAFKA_GROUP_ID,
+      sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+      rebalanceTimeout: config.KAFKA_REBALANCE_TIMEOUT_MS,
+      heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+      maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
+    }),
+    producer: deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+    processChunk,
+    markPublished: (entries) => facts.markPublished(entries),
+    topics: { events: topics.events, rewards: topics.rewards, eventsDlq: topics.eventsDlq },
+    chunkSize: config.CHUNK_SIZE,
+    partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
+    fromBeginning: config.KAFKA_FROM_BEGINNING,
+    retry: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS },
+    metrics,
+    logger,
+    beforePublish:
+      config.TEST_SLOW_CHUNK_MS > 0 ? () => new Promise<void>((r) => setTimeout(r, config.TEST_SLOW_CHUNK_MS)) : undefined,
+  });
+
+  async function redisAnswers(): Promise<boolean> {
+    try {
+      return (await Promise.race([
+        redis.ping(),
+        new Promise<string>((_, reject) => setTimeout(() => reject(new Error('ping timeout')), 1_000).unref()),
+      ])) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  const ops = createOpsServer({
+    port: config.HTTP_PORT,
+    registry: metrics.registry,
+    logger: log,
+    liveness: async () => {
+      const h = consumer.health();
+      const idleMs = Date.now() - h.lastActivityMs;
+      return { ok: !h.crashed && idleMs < config.LIVENESS_STALE_MS, detail: { crashed: h.crashed, idleMs } };
+    },
+    readiness: async () => {
+      const h = consumer.health();
+      const redisOk = await redisAnswers();
+      return { ok: h.joined && redisOk, detail: { groupJoined: h.joined, redis: redisOk, rulesetVersion: rules.version() } };
+    },
+  });
+
+  let started = false;
+  return {
+    metrics,
+    rules,
+    topics,
+    health: () => consumer.health(),
+    httpPort: () => ops.port(),
+    async start(): Promise<void> {
+      if (started) return;
+      started = true;
+      if (redis.status === 'wait') await redis.connect();
+      await rules.start();
+      if (config.CREATE_TOPICS) {
+        const admin = deps.kafka.admin();
+        await admin.connect();
+        try {
+          await ensureTopics(admin, [topics.events, topics.rewards, topics.eventsDlq], { partitions: config.TOPIC_PARTITIONS });
+        } finally {
+          await admin.disconnect();
+        }
+      }
+      await ops.start();
+      await consumer.start();
+      log.info({ groupId: config.KAFKA_GROUP_ID, topic: topics.events, rulesetVersion: rules.version() }, 'rules worker started');
+    },
+    async stop(): Promise<void> {
+      if (!started) return;
+      started = false;
+      await consumer.stop();
+      await rules.stop();
+      await ops.stop();
+    },
+  };
+}
+
+export type RulesWorker = ReturnType<typeof createRulesWorker>;
