@@ -47,7 +47,7 @@ function formatSummary(s: OnlineRetailSummary, seconds: number): string {
     `purchases        ${n(s.purchases)}`,
     `refunds          ${n(s.refunds)} (${n(s.refundsMatched)} matched to an earlier invoice, ${n(s.refundsUnmatched)} refer to their own C number)`,
     `signups          ${n(s.signups)}`,
-    `invalid skipped  ${n(s.invalidInvoices)} invoices`,
+    `invalid skipped  ${n(s.invalidInvoices)} invoices (${n(s.invalidInvoices - s.invalidCancellations)} purchases, ${n(s.invalidCancellations)} cancellations)`,
     ...Object.entries(s.invalidReasons).map(([reason, count]) => `  ${n(count)} ${reason}`),
     ...(s.itemsMerged > 0 ? [`large invoices   ${n(s.itemsMerged)} over 500 lines (identical lines merged; ${n(s.itemsOmitted)} still over 500 sent without items)`] : []),
     `events written   ${n(s.events)} in ${seconds.toFixed(2)} s`,

@@ -28,6 +28,8 @@ export interface OnlineRetailSummary {
   refundsUnmatched: number;
   /** Invoices skipped because they cannot make a valid event, by reason. */
   invalidInvoices: number;
+  /** Of those, how many were cancellations (C invoices). */
+  invalidCancellations: number;
   invalidReasons: Record<string, number>;
   /** Purchases with more than 500 lines whose identical lines (same code and price) were merged. */
   itemsMerged: number;
@@ -205,8 +207,9 @@ function matchOrder(history: PastInvoice[] | undefined, skus: Set<string>): stri
   return best;
 }
 
-function skip(summary: OnlineRetailSummary, reason: string): void {
+function skip(summary: OnlineRetailSummary, inv: Invoice, reason: string): void {
   summary.invalidInvoices++;
+  if (inv.invoiceNo.startsWith('C')) summary.invalidCancellations++;
   summary.invalidReasons[reason] = (summary.invalidReasons[reason] ?? 0) + 1;
 }
 
@@ -272,6 +275,7 @@ function emptySummary(): OnlineRetailSummary {
     refundsMatched: 0,
     refundsUnmatched: 0,
     invalidInvoices: 0,
+    invalidCancellations: 0,
     invalidReasons: {},
     itemsMerged: 0,
     itemsOmitted: 0,
@@ -301,12 +305,12 @@ export async function convertOnlineRetail(
   for (const inv of invoices) {
     const built = invoiceEvent(inv, history, summary);
     if (typeof built === 'string') {
-      skip(summary, built);
+      skip(summary, inv, built);
       continue;
     }
     const checked = parseEvent(built.event);
     if (!checked.ok) {
-      skip(summary, `invalid event: ${checked.error.message}`);
+      skip(summary, inv, `invalid event: ${checked.error.message}`);
       continue;
     }
     const event = checked.value;
