@@ -36,7 +36,7 @@ export function pinoLogCreator(logger: KafkaLogger): logCreator {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
       const { message, timestamp: _timestamp, ...fields } = log;
-      const entry = { namespace, ...fields };
+      const entry = namespace ? { namespace, ...fields } : fields;
       switch (level) {
         case logLevel.ERROR:
         case logLevel.NOTHING:

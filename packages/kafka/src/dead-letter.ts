@@ -33,7 +33,7 @@ export const DEAD_LETTER_HEADERS = {
 } as const;
 
 // Headers travel with every fetch of the record; a multi-megabyte stack trace has no place there.
-const MAX_ERROR_MESSAGE_BYTES = 4096;
+export const MAX_ERROR_MESSAGE_BYTES = 4096;
 
 /**
  * Publishes the original record unchanged (same key, same value bytes, its own headers kept) to a
@@ -44,8 +44,16 @@ export async function publishDeadLetter(
   producer: DeadLetterProducer,
   input: PublishDeadLetterInput,
 ): Promise<RecordMetadata[]> {
-  const { original, error } = input;
-  const headers: IHeaders = {
+  const { original } = input;
+  return producer.send({
+    topic: input.topic,
+    messages: [{ key: original.key, value: original.value, headers: deadLetterHeaders(original, input.error) }],
+  });
+}
+
+/** The original headers plus the origin and reason headers (ours win on a name clash). */
+export function deadLetterHeaders(original: OriginalRecord, error: DeadLetterError): IHeaders {
+  return {
     ...original.headers,
     [DEAD_LETTER_HEADERS.originTopic]: original.topic,
     [DEAD_LETTER_HEADERS.originPartition]: String(original.partition),
@@ -53,10 +61,6 @@ export async function publishDeadLetter(
     [DEAD_LETTER_HEADERS.errorCode]: error.code,
     [DEAD_LETTER_HEADERS.errorMessage]: truncateUtf8(error.message, MAX_ERROR_MESSAGE_BYTES),
   };
-  return producer.send({
-    topic: input.topic,
-    messages: [{ key: original.key, value: original.value, headers }],
-  });
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

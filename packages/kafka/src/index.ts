@@ -3,7 +3,7 @@ export type { CreateKafkaOptions } from './create-kafka.js';
 export type { KafkaLogger } from './logger.js';
 export { ensureTopics } from './ensure-topics.js';
 export type { EnsureTopicsOptions, EnsureTopicsResult, TopicAdmin } from './ensure-topics.js';
-export { publishDeadLetter, DEAD_LETTER_HEADERS } from './dead-letter.js';
+export { publishDeadLetter, deadLetterHeaders, DEAD_LETTER_HEADERS, MAX_ERROR_MESSAGE_BYTES } from './dead-letter.js';
 export type {
   DeadLetterError,
   DeadLetterProducer,
