@@ -1,5 +1,6 @@
 import type { CustomerFacts, CustomerState } from './customer-state.js';
 import { FactsInputError } from './errors.js';
+import { boundedEventId } from './event-id.js';
 import type { IncentiveEvent, ReferralCreditedEvent } from '@incentive/events';
 import { minorToMajor, toMinor } from './money.js';
 import { type Tier, compileTiers, tierIndexFor } from './tiers.js';
@@ -291,7 +292,7 @@ export function applyEvent(
         s.referralCredited = true;
         s.referrerId = referrerId;
         const credited: ReferralCreditedEvent = {
-          id: `derived:referral.credited:${event.id}`,
+          id: boundedEventId(`derived:referral.credited:${event.id}`),
           type: 'referral.credited',
           customerId: referrerId,
           occurredAt: event.occurredAt,

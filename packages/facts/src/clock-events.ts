@@ -3,6 +3,7 @@ import type { BirthdayEvent, InactivityEvent, IncentiveEvent } from '@incentive/
 import type { ScheduleConfig } from './schedule-config.js';
 import { DAY_MS, addDays, isLeapYear, parseDate, parseInstant } from './time.js';
 import { FactsInputError } from './errors.js';
+import { boundedEventId } from './event-id.js';
 import { formatInstant, localDateOf, startOfLocalDay } from './zone.js';
 
 /** Local date ('YYYY-MM-DD') of a customer's birthday in `year`; Feb 29 falls on Feb 28 in non-leap years. */
@@ -42,7 +43,7 @@ export function tickInstant(tickDate: string, timeZone: string): string {
 
 export function birthdayEvent(customerId: string, monthDay: string, year: number, occurredAt: string): BirthdayEvent {
   return {
-    id: `clock:birthday:${customerId}:${String(year).padStart(4, '0')}`,
+    id: boundedEventId(`clock:birthday:${customerId}:${String(year).padStart(4, '0')}`),
     type: 'birthday',
     customerId,
     occurredAt,
@@ -53,7 +54,7 @@ export function birthdayEvent(customerId: string, monthDay: string, year: number
 
 export function inactivityEvent(customerId: string, days: number, lastPurchaseAt: string, occurredAt: string): InactivityEvent {
   return {
-    id: `clock:inactivity:${customerId}:${days}:${lastPurchaseAt}`,
+    id: boundedEventId(`clock:inactivity:${customerId}:${days}:${lastPurchaseAt}`),
     type: 'inactivity',
     customerId,
     occurredAt,

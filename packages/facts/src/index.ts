@@ -27,3 +27,4 @@ export { isValidTimeZone, startOfLocalDay, formatInstant, localDateOf } from './
 export { parseInstant, isoWeekIndex } from './time.js';
 export { toMinor, minorToMajor } from './money.js';
 export { parseCustomerState } from './customer-state-parse.js';
+export { boundedEventId, MAX_EVENT_ID_LENGTH } from './event-id.js';
