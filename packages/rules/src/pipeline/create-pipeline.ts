@@ -80,6 +80,8 @@ function limitRequestFor(rule: RuleSpec, event: IncentiveEvent, atMs: number, re
   return { id: (rewards[0] as Reward).rewardId, atMs, counters };
 }
 
+
+
 function finite(ms: number): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
@@ -110,10 +112,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const evaluation = evaluated instanceof Promise ? await evaluated : evaluated;
       const { candidates } = evaluation;
 
-      const selection = new Map<string, SelectionOutcome>();
+      const selection = ctx.explain ? new Map<string, SelectionOutcome>() : null;
       let rewards: Reward[] = [];
       if (candidates.length > 0) {
-        rewards = await select(candidates, input, selection);
+        const selected = select(candidates, input, selection);
+        rewards = Array.isArray(selected) ? selected : await selected;
       }
       const result: PipelineResult = { state: applied.state, facts: customer, rewards, derived: applied.derived, notes: applied.notes };
       if (ctx.explain) {
@@ -122,7 +125,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           eventType: event.type,
           customerId: event.customerId,
           rules: evaluator.explain(input).map((r) => {
-            const s = selection.get(r.ruleId);
+            const s = selection?.get(r.ruleId);
             return s === undefined ? r : { ...r, selection: s };
           }),
           evaluationErrors: evaluation.errors,
@@ -132,18 +135,58 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     },
   };
 
-  async function select(candidates: readonly Candidate[], input: EvaluationInput, selection: Map<string, SelectionOutcome>): Promise<Reward[]> {
+  /** Synchronous unless a candidate has limits (then the limit store is awaited). */
+  function select(candidates: readonly Candidate[], input: EvaluationInput, selection: Map<string, SelectionOutcome> | null): Reward[] | Promise<Reward[]> {
     const { event } = input;
     const atMs = Date.parse(event.occurredAt);
     const ctx = { event, customer: input.customer, calendar: input.calendar, rulesetVersion: ruleset.version, ...(pointsExpireAfterDays !== undefined ? { pointsExpireAfterDays } : {}) };
 
+    let anyLimits = false;
+    for (let i = 0; i < candidates.length; i++) {
+      if ((candidates[i] as Candidate).rule.limits !== null) {
+        anyLimits = true;
+        break;
+      }
+    }
+    if (!anyLimits) {
+      // Fast path, no limit store: candidates come grouped and in priority order, so the first
+      // candidate of a group that issues something wins it.
+      const out: Reward[] = [];
+      let taken: string | null = null;
+      for (let i = 0; i < candidates.length; i++) {
+        const rule = (candidates[i] as Candidate).rule;
+        if (rule.group !== null && rule.group === taken) {
+          selection?.set(rule.id, 'group-taken');
+          continue;
+        }
+        const rewards = buildRewards(rule, ctx, atMs);
+        if (rewards.length === 0) {
+          selection?.set(rule.id, 'nothing-to-issue');
+          continue;
+        }
+        if (rule.group !== null) taken = rule.group;
+        selection?.set(rule.id, 'rewarded');
+        for (let k = 0; k < rewards.length; k++) out.push(rewards[k] as Reward);
+      }
+      return out;
+    }
+    return selectWithLimits(candidates, ctx, atMs, selection);
+  }
+
+  async function selectWithLimits(
+    candidates: readonly Candidate[],
+    ctx: Parameters<typeof buildRewards>[1],
+    atMs: number,
+    selection: Map<string, SelectionOutcome> | null,
+  ): Promise<Reward[]> {
+    const { event } = ctx;
     // Lanes: one per group (candidates already in priority order), one per ungrouped rule.
     const lanes: Pending[][] = [];
     const laneOfGroup = new Map<string, Pending[]>();
     for (const candidate of candidates) {
-      const rewards = buildRewards(candidate.rule, ctx);
+      const rewards = buildRewards(candidate.rule, ctx, atMs);
       if (rewards.length === 0) {
-        selection.set(candidate.rule.id, 'nothing-to-issue');
+        selection?.set(candidate.rule.id, 'nothing-to-issue');
         continue;
       }
       const pending: Pending = { candidate, rewards, request: limitRequestFor(candidate.rule, event, atMs, rewards) };
@@ -182,7 +225,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         if (answers[i] === true) {
           winners.push(a.pending);
         } else {
-          selection.set(a.pending.candidate.rule.id, 'limit-blocked');
+          selection?.set(a.pending.candidate.rule.id, 'limit-blocked');
           cursor[a.lane] = (cursor[a.lane] as number) + 1;
           open.push(a.lane);
         }
@@ -195,9 +238,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       for (const pending of lane) {
         const id = pending.candidate.rule.id;
         if (won.has(pending)) {
-          selection.set(id, 'rewarded');
+          selection?.set(id, 'rewarded');
           for (const r of pending.rewards) out.push(r);
-        } else if (!selection.has(id)) {
+        } else if (selection && !selection.has(id)) {
           selection.set(id, 'group-taken');
         }
       }

@@ -26,43 +26,51 @@ export function pointsFor(spec: Extract<RewardTemplate, { kind: 'points' }>, eve
   return Math.floor((minor * (spec.perUnit ?? 0) * (spec.multiplier ?? 1)) / 100 + 1e-9);
 }
 
-function plusDays(iso: string, days: number): string {
-  return new Date(Date.parse(iso) + days * DAY_MS).toISOString();
+// Every points reward of an event shares its expiry: remember the last one formatted.
+let lastPlusMs = Number.NaN;
+let lastPlusIso = '';
+
+function plusDays(atMs: number, days: number): string {
+  const ms = atMs + days * DAY_MS;
+  if (ms !== lastPlusMs) {
+    lastPlusIso = new Date(ms).toISOString();
+    lastPlusMs = ms;
+  }
+  return lastPlusIso;
 }
 
 /**
  * The rewards one rule firing issues, index i of the rule's reward list -> rewardId index i.
  * A points reward that computes to 0 (a tiny purchase) is left out; an empty result means the
- * rule issues nothing for this event.
+ * rule issues nothing for this event. Objects are built as literals (no spreads): this runs for
+ * every reward on the hot path.
  */
-export function buildRewards(rule: RuleSpec, ctx: RewardContext): Reward[] {
+export function buildRewards(rule: RuleSpec, ctx: RewardContext, atMs = Date.parse(ctx.event.occurredAt)): Reward[] {
   const { event } = ctx;
   const out: Reward[] = [];
-  for (let i = 0; i < rule.rewards.length; i++) {
-    const spec = rule.rewards[i] as RewardTemplate;
-    const common = {
-      rewardId: rewardIdOf(rule.id, event.id, i),
-      ruleId: rule.id,
-      rulesetVersion: ctx.rulesetVersion,
-      customerId: event.customerId,
-      sourceEventId: event.id,
-      issuedAt: event.occurredAt,
-    };
+  const specs = rule.rewards;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i] as RewardTemplate;
+    const rewardId = rewardIdOf(rule.id, event.id, i);
     let reward: Reward;
     switch (spec.kind) {
       case 'points': {
         const points = pointsFor(spec, event);
         if (points < 1) continue;
-        reward = { ...common, kind: 'points', points };
+        reward = { rewardId, ruleId: rule.id, rulesetVersion: ctx.rulesetVersion, customerId: event.customerId, sourceEventId: event.id, kind: 'points', issuedAt: event.occurredAt, points };
         if (event.type === 'purchase') {
           reward.orderId = event.data.orderId;
           reward.orderAmount = event.data.amount;
         }
-        if (ctx.pointsExpireAfterDays !== undefined) reward.expiresAt = plusDays(event.occurredAt, ctx.pointsExpireAfterDays);
+        if (ctx.pointsExpireAfterDays !== undefined) reward.expiresAt = plusDays(atMs, ctx.pointsExpireAfterDays);
         break;
       }
       case 'coupon': {
-        reward = { ...common, kind: 'coupon', validDays: spec.validDays, expiresAt: plusDays(event.occurredAt, spec.validDays) };
+        reward = {
+          rewardId, ruleId: rule.id, rulesetVersion: ctx.rulesetVersion, customerId: event.customerId, sourceEventId: event.id, kind: 'coupon', issuedAt: event.occurredAt,
+          validDays: spec.validDays,
+          expiresAt: plusDays(atMs, spec.validDays),
+        };
         if (spec.percentOff !== undefined) reward.percentOff = spec.percentOff;
         if (spec.amountOff !== undefined) reward.amountOff = spec.amountOff;
         if (spec.currency !== undefined) reward.currency = spec.currency;
@@ -71,14 +79,19 @@ export function buildRewards(rule: RuleSpec, ctx: RewardContext): Reward[] {
         break;
       }
       case 'gift':
-        reward = { ...common, kind: 'gift', sku: spec.sku, name: spec.name };
+        reward = { rewardId, ruleId: rule.id, rulesetVersion: ctx.rulesetVersion, customerId: event.customerId, sourceEventId: event.id, kind: 'gift', issuedAt: event.occurredAt, sku: spec.sku, name: spec.name };
         break;
       case 'badge':
-        reward = { ...common, kind: 'badge', badge: spec.badge };
+        reward = { rewardId, ruleId: rule.id, rulesetVersion: ctx.rulesetVersion, customerId: event.customerId, sourceEventId: event.id, kind: 'badge', issuedAt: event.occurredAt, badge: spec.badge };
         break;
       case 'clawback':
         if (event.type !== 'refund') continue;
-        reward = { ...common, kind: 'clawback', orderId: event.data.orderId, amount: event.data.amount, currency: event.data.currency };
+        reward = {
+          rewardId, ruleId: rule.id, rulesetVersion: ctx.rulesetVersion, customerId: event.customerId, sourceEventId: event.id, kind: 'clawback', issuedAt: event.occurredAt,
+          orderId: event.data.orderId,
+          amount: event.data.amount,
+          currency: event.data.currency,
+        };
         break;
     }
     if (spec.messageParts) {
