@@ -102,54 +102,73 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
   async function handleBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
     const plog = log.child({ topic: batch.topic, partition: batch.partition });
-    for (let start = 0; start < batch.messages.length; start += deps.chunkSize) {
-      if (!p.isRunning() || p.isStale()) return;
-      const chunk = batch.messages.slice(start, start + deps.chunkSize);
-      const last = chunk[chunk.length - 1]!;
-      const began = performance.now();
-      let resume: (() => void) | undefined;
+    let resume: (() => void) | undefined;
+
+    /**
+     * Runs one stage until it succeeds. A failure pauses the partition (no new fetches for it) and
+     * retries with backoff, heartbeating so the group keeps the partition here. Returns false when
+     * the consumer is stopping or lost the partition: the chunk stays uncommitted and is redelivered.
+     */
+    async function stage<T>(name: string, firstOffset: string, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
       for (let attempt = 1; ; attempt++) {
         try {
-          const result = await deps.processChunk(batch.topic, batch.partition, chunk);
-          if (deps.beforePublish) await deps.beforePublish();
-          await publish(batch.partition, result);
-          if (result.toMarkPublished.length > 0) await deps.markPublished(result.toMarkPublished);
-          for (const o of result.outcomes) metrics.eventsProcessed.inc({ outcome: o });
-          break;
+          return { ok: true, value: await fn() };
         } catch (err) {
-          metrics.transientFailures.inc();
+          metrics.transientFailures.inc({ stage: name });
           if (!resume) {
             resume = p.pause();
             metrics.pausedPartitions.inc();
           }
           const base = Math.min(deps.retry.maxMs, deps.retry.initialMs * 2 ** Math.min(attempt - 1, 20));
           const delay = Math.round(base / 2 + Math.random() * (base / 2));
-          plog.warn({ err, attempt, delayMs: delay, firstOffset: chunk[0]!.offset }, 'chunk failed, partition paused, retrying');
+          plog.warn({ err, stage: name, attempt, delayMs: delay, firstOffset }, 'chunk stage failed, partition paused, retrying');
           touch();
           await sleep(delay);
-          if (!p.isRunning() || p.isStale()) {
-            // Stopping or the partition moved to another member: leave the chunk uncommitted, it is redelivered.
-            resume();
-            metrics.pausedPartitions.dec();
-            return;
-          }
+          if (!p.isRunning() || p.isStale()) return { ok: false };
           // Throws when the group is rebalancing; kafkajs then rejoins and the chunk is redelivered.
           await p.heartbeat();
         }
       }
+    }
+
+    try {
+      for (let start = 0; start < batch.messages.length; start += deps.chunkSize) {
+        if (!p.isRunning() || p.isStale()) return;
+        const chunk = batch.messages.slice(start, start + deps.chunkSize);
+        const first = chunk[0]!.offset;
+        const last = chunk[chunk.length - 1]!;
+        const began = performance.now();
+        // Stages are retried separately: once Kafka acknowledged the outbox, only the "published"
+        // mark is retried, so a Redis outage after the send does not publish the chunk twice.
+        const processed = await stage('process', first, () => deps.processChunk(batch.topic, batch.partition, chunk));
+        if (!processed.ok) return;
+        const result = processed.value;
+        if (deps.beforePublish) await deps.beforePublish();
+        if (!(await stage('publish', first, () => publish(batch.partition, result))).ok) return;
+        if (result.toMarkPublished.length > 0) {
+          if (!(await stage('mark', first, () => deps.markPublished(result.toMarkPublished))).ok) return;
+        }
+        if (resume) {
+          resume();
+          resume = undefined;
+          metrics.pausedPartitions.dec();
+          plog.info({}, 'partition resumed');
+        }
+        for (const o of result.outcomes) metrics.eventsProcessed.inc({ outcome: o });
+        p.resolveOffset(last.offset);
+        await p.commitOffsetsIfNecessary();
+        const now = Date.now();
+        for (const m of chunk) metrics.eventLatency.observe(Math.max(0, now - Number(m.timestamp)) / 1000);
+        metrics.chunkDuration.observe((performance.now() - began) / 1000);
+        const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
+        metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
+        await p.heartbeat();
+      }
+    } finally {
       if (resume) {
         resume();
         metrics.pausedPartitions.dec();
-        plog.info({}, 'partition resumed');
       }
-      p.resolveOffset(last.offset);
-      await p.commitOffsetsIfNecessary();
-      const now = Date.now();
-      for (const m of chunk) metrics.eventLatency.observe(Math.max(0, now - Number(m.timestamp)) / 1000);
-      metrics.chunkDuration.observe((performance.now() - began) / 1000);
-      const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
-      metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
-      await p.heartbeat();
     }
   }
 

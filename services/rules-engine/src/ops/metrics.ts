@@ -72,7 +72,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   });
   const transientFailures = new Counter({
     name: 'rules_engine_transient_failures_total',
-    help: 'Chunk attempts that failed on a transient error (Redis or Kafka unavailable) and were retried',
+    help: 'Chunk stage attempts (process, publish, mark) that failed on a transient error (Redis or Kafka unavailable) and were retried',
+    labelNames: ['stage'] as const,
     registers: [registry],
   });
   const pausedPartitions = new Gauge({
