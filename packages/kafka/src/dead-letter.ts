@@ -1,4 +1,5 @@
 import type { IHeaders, Producer, RecordMetadata } from 'kafkajs';
+import { DLQ_HEADERS } from '@incentive/events';
 
 export type DeadLetterProducer = Pick<Producer, 'send'>;
 
@@ -24,13 +25,8 @@ export interface PublishDeadLetterInput {
   error: DeadLetterError;
 }
 
-export const DEAD_LETTER_HEADERS = {
-  originTopic: 'x-origin-topic',
-  originPartition: 'x-origin-partition',
-  originOffset: 'x-origin-offset',
-  errorCode: 'x-error-code',
-  errorMessage: 'x-error-message',
-} as const;
+/** Header names, shared with consumers of dead-letter topics through `@incentive/events`. */
+export const DEAD_LETTER_HEADERS = DLQ_HEADERS;
 
 // Headers travel with every fetch of the record; a multi-megabyte stack trace has no place there.
 export const MAX_ERROR_MESSAGE_BYTES = 4096;

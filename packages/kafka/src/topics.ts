@@ -1,14 +1,7 @@
-/**
- * Product topic names. The canonical list belongs to `@incentive/events` (ARCHITECTURE.md); it is
- * mirrored here until that export lands, with the same keys and values.
- */
-export const TOPICS = {
-  events: 'incentive.events',
-  rewards: 'incentive.rewards',
-  eventsDlq: 'incentive.events.dlq',
-  rewardsDlq: 'incentive.rewards.dlq',
-  notifications: 'incentive.notifications',
-} as const;
+import { TOPICS } from '@incentive/events';
+
+/** Product topic names: the canonical list lives in `@incentive/events`. */
+export { TOPICS };
 
 export type TopicKey = keyof typeof TOPICS;
 export type TopicNames = { readonly [K in TopicKey]: string };
