@@ -79,6 +79,7 @@ export async function resolveServices({ env, log }: ResolveOptions): Promise<Res
     }
   }
 
+  for (const attempt of attempts) log(attempt);
   const root = findRepoRoot();
   if (!root) {
     attempts.push('native stack: repository root (pnpm-workspace.yaml) not found');
