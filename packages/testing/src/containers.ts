@@ -83,6 +83,7 @@ export async function startContainers(runtimeHost: string): Promise<StartedServi
   const kafka = new GenericContainer(IMAGES.kafka)
     .withExposedPorts({ container: 9092, host: kafkaPort })
     .withEnvironment({
+      CLUSTER_ID: 'MkU3OEVBNTcwNTJENDM2Qk', // any base64 UUID; the image would use its own default otherwise
       KAFKA_NODE_ID: '1',
       KAFKA_PROCESS_ROLES: 'broker,controller',
       KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
