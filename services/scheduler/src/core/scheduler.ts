@@ -1,0 +1,248 @@
+// The scheduler's control loop: hold the lease, find the ticks due, run them in order, record each.
+import type { IncentiveEvent } from '@incentive/events';
+import type { ScheduleConfig } from '@incentive/facts';
+import { RetryableError, type Logger } from '@incentive/platform';
+import { isManualClock, type Clock } from './clock.js';
+import { collectTickEvents, type DueIndex } from './collect-tick.js';
+import { initialLastTick, ticksDue } from './tick-plan.js';
+
+export interface TickControl {
+  acquire(instanceId: string, ttlMs: number): Promise<string | null>;
+  renew(leaseValue: string, ttlMs: number): Promise<boolean>;
+  release(leaseValue: string): Promise<void>;
+  lastTick(): Promise<string | null>;
+  initLastTick(leaseValue: string, date: string): Promise<string | null>;
+  completeTick(leaseValue: string, date: string, summary: object): Promise<'recorded' | 'already' | 'not_leader'>;
+}
+
+export interface EventPublisher {
+  connect(): Promise<void>;
+  publish(events: readonly IncentiveEvent[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface TickSummary {
+  date: string;
+  at: string;
+  published: number;
+  birthday: number;
+  inactivity: number;
+  leaderboard: number;
+  closedMonth: string | null;
+}
+
+export interface RunResult {
+  /** True when this instance held the lease for the run. */
+  leader: boolean;
+  ticks: TickSummary[];
+  lastTick: string | null;
+}
+
+export interface SchedulerDeps {
+  clock: Clock;
+  schedule: ScheduleConfig;
+  control: TickControl;
+  index: DueIndex;
+  publisher: EventPublisher;
+  /** Records of the events topic not yet in the indexes (0 = caught up). */
+  indexLag(): Promise<number>;
+  logger: Logger;
+  instanceId: string;
+  leaseTtlMs: number;
+  /** How often the loop looks for due ticks and renews the lease. */
+  pollMs: number;
+  /** How long a tick waits for the indexes to catch up with the events topic before it is retried later. */
+  indexCatchupTimeoutMs: number;
+  leaderboardTopN: number;
+  /** First tick date on the very first start (no tick ever completed); default: the next midnight. */
+  firstTick?: string;
+  onTick?(summary: TickSummary): void;
+  onLeadership?(leader: boolean): void;
+  onError?(stage: string): void;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}
+
+function isFencingError(err: unknown): boolean {
+  const text = err instanceof Error ? `${err.name} ${err.message} ${String((err as { type?: unknown }).type ?? '')}` : String(err);
+  return /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|fenced/i.test(text);
+}
+
+export function createScheduler(deps: SchedulerDeps) {
+  const log = deps.logger.child({ component: 'scheduler', instanceId: deps.instanceId });
+  const tz = deps.schedule.timezone;
+  let leaseValue: string | null = null;
+  let publisherReady = false;
+  let chain: Promise<unknown> = Promise.resolve();
+  let loop: Promise<void> | undefined;
+  let abort = new AbortController();
+  let lastLoopAt = Date.now();
+  let lastTickSeen: string | null = null;
+
+  async function dropLeadership(reason: string, release: boolean): Promise<void> {
+    const v = leaseValue;
+    leaseValue = null;
+    publisherReady = false;
+    await deps.publisher.disconnect().catch((err: unknown) => log.warn({ err }, 'clock publisher disconnect failed'));
+    if (release && v) await deps.control.release(v).catch((err: unknown) => log.warn({ err }, 'lease release failed'));
+    if (v) {
+      log.info({ reason }, 'leadership given up');
+      deps.onLeadership?.(false);
+    }
+  }
+
+  async function ensureLeader(): Promise<boolean> {
+    const v = await deps.control.acquire(deps.instanceId, deps.leaseTtlMs);
+    if (v === null) {
+      if (leaseValue !== null) await dropLeadership('lease held by another instance', false);
+      return false;
+    }
+    if (v !== leaseValue || !publisherReady) {
+      // A new fencing token (or a failed publish): (re)connect the transactional producer; its
+      // InitProducerId fences any former leader and aborts whatever transaction was left open.
+      const isNew = v !== leaseValue;
+      await deps.publisher.disconnect();
+      leaseValue = v;
+      try {
+        await deps.publisher.connect();
+      } catch (err) {
+        await dropLeadership('clock publisher could not connect', true);
+        throw err;
+      }
+      publisherReady = true;
+      if (isNew) {
+        log.info({ lease: v }, 'leadership acquired');
+        deps.onLeadership?.(true);
+      }
+    }
+    return true;
+  }
+
+  async function renewOrLose(): Promise<string> {
+    const v = leaseValue;
+    if (v === null || !(await deps.control.renew(v, deps.leaseTtlMs))) {
+      await dropLeadership('lease lost', false);
+      throw new RetryableError('scheduler: lease lost during the run');
+    }
+    return v;
+  }
+
+  async function waitForIndex(): Promise<void> {
+    const deadline = Date.now() + deps.indexCatchupTimeoutMs;
+    for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+      const lag = await deps.indexLag();
+      if (lag === 0) return;
+      if (Date.now() >= deadline) throw new RetryableError(`scheduler: indexes are ${lag} records behind the events topic; the tick waits`);
+      await renewOrLose();
+      await sleep(delay, abort.signal);
+      if (abort.signal.aborted) throw new RetryableError('scheduler: stopping');
+    }
+  }
+
+  async function runDueNow(): Promise<RunResult> {
+    if (!(await ensureLeader())) return { leader: false, ticks: [], lastTick: await deps.control.lastTick() };
+    const lease = leaseValue as string;
+    const nowMs = deps.clock.now().getTime();
+    let last = await deps.control.lastTick();
+    if (last === null) {
+      last = await deps.control.initLastTick(lease, initialLastTick(nowMs, tz, deps.firstTick));
+      if (last === null) throw new RetryableError('scheduler: lease lost before the first tick was set');
+      log.info({ lastTick: last }, 'first start: tick progress initialised');
+    }
+    lastTickSeen = last;
+    const due = ticksDue(last, nowMs, tz);
+    const ticks: TickSummary[] = [];
+    if (due.length === 0) return { leader: true, ticks, lastTick: last };
+    await waitForIndex();
+    for (const midnight of due) {
+      if (abort.signal.aborted) break;
+      const v = await renewOrLose();
+      const te = await collectTickEvents(deps.index, deps.schedule, deps.leaderboardTopN, midnight.date);
+      await deps.publisher.publish(te.events);
+      const summary: TickSummary = { date: te.date, at: te.at, published: te.events.length, ...te.counts, closedMonth: te.closedMonth };
+      const r = await deps.control.completeTick(v, te.date, summary);
+      if (r === 'not_leader') {
+        log.error({ tick: te.date }, 'tick published but the lease was lost before it was recorded; the next leader re-runs it (same event ids)');
+        await dropLeadership('lease lost while recording a tick', false);
+        break;
+      }
+      lastTickSeen = te.date;
+      ticks.push(summary);
+      deps.onTick?.(summary);
+      log.info({ tick: te.date, ...te.counts }, 'tick completed');
+    }
+    return { leader: true, ticks, lastTick: lastTickSeen };
+  }
+
+  /** Runs due ticks; calls are serialised (the loop and advanceTo never overlap). */
+  function runDue(): Promise<RunResult> {
+    const run = chain.then(async () => {
+      try {
+        return await runDueNow();
+      } catch (err) {
+        deps.onError?.('run');
+        if (isFencingError(err)) await dropLeadership('fenced by a newer leader', false);
+        else {
+          publisherReady = false;
+          await deps.publisher.disconnect().catch(() => undefined);
+        }
+        throw err;
+      }
+    });
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async function loopBody(): Promise<void> {
+    const signal = abort.signal;
+    while (!signal.aborted) {
+      lastLoopAt = Date.now();
+      try {
+        await runDue();
+      } catch (err) {
+        log.warn({ err }, 'scheduler run failed; retrying');
+      }
+      await sleep(deps.pollMs, signal);
+    }
+  }
+
+  return {
+    async start(): Promise<void> {
+      if (loop) return;
+      abort = new AbortController();
+      loop = loopBody();
+    },
+    async stop(): Promise<void> {
+      const l = loop;
+      if (!l) return;
+      loop = undefined;
+      abort.abort();
+      await l;
+      await chain;
+      await dropLeadership('stopping', true);
+    },
+    runDue,
+    /**
+     * Test/demo hook: moves a manual clock to `to` and runs every tick due up to it; resolves when
+     * they are published and recorded (or with leader=false when another instance holds the lease).
+     */
+    async advanceTo(to: Date): Promise<RunResult> {
+      if (!isManualClock(deps.clock)) throw new Error('advanceTo: the scheduler runs on the system clock (set SCHEDULER_CLOCK=manual)');
+      deps.clock.advanceTo(to);
+      return runDue();
+    },
+    status() {
+      return { leader: leaseValue !== null, lastTick: lastTickSeen, now: deps.clock.now().toISOString(), lastLoopAt };
+    },
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;

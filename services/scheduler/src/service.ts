@@ -1,0 +1,164 @@
+import { hostname } from 'node:os';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { ensureTopics, topicNames } from '@incentive/kafka';
+import type { ScheduleConfig } from '@incentive/facts';
+import { NonRetryableError, type Logger } from '@incentive/platform';
+import { loadRuleset } from '@incentive/rules';
+import type { Config } from './config.js';
+import { createManualClock, createSystemClock, isManualClock, type Clock } from './core/clock.js';
+import { createScheduler, type RunResult, type Scheduler } from './core/scheduler.js';
+import { createClockPublisher } from './kafka/clock-publisher.js';
+import { createIndexConsumer } from './kafka/index-consumer.js';
+import { indexLag } from './kafka/index-lag.js';
+import { createOpsServer } from './ops/http-server.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { createControlStore } from './redis/control-store.js';
+import { createIndexStore } from './redis/index-store.js';
+import { createSchedulerKeys } from './redis/keys.js';
+
+export interface SchedulerServiceDeps {
+  config: Config;
+  logger: Logger;
+  kafka: Pick<Kafka, 'consumer' | 'producer' | 'admin'>;
+  redis: Redis;
+  /** Defaults from config: the system clock, or a manual clock at SCHEDULER_CLOCK_START. */
+  clock?: Clock;
+  /** Defaults to RULES_DIR's schedule.json (the ruleset must load). */
+  schedule?: ScheduleConfig;
+  metrics?: Metrics;
+}
+
+export function clockFromConfig(config: Config): Clock {
+  return config.SCHEDULER_CLOCK === 'manual' ? createManualClock(new Date(config.SCHEDULER_CLOCK_START as string)) : createSystemClock();
+}
+
+async function scheduleFromRules(dir: string): Promise<ScheduleConfig> {
+  const loaded = await loadRuleset(dir);
+  if (!loaded.ok) {
+    const first = loaded.problems.slice(0, 5).map((p) => `${p.file}:${p.pointer}: ${p.message}`).join('; ');
+    throw new NonRetryableError(`RULES_DIR ${dir}: the rules do not load (${loaded.problems.length} problems): ${first}`);
+  }
+  return loaded.ruleset.schedule;
+}
+
+/**
+ * Assembles the scheduler: index consumer (keeps the due-customer indexes), control loop (lease,
+ * ticks, publishing) and ops server. Starts in that order, stops in reverse.
+ */
+export function createSchedulerService(deps: SchedulerServiceDeps) {
+  const { config, logger, redis } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  const clock = deps.clock ?? clockFromConfig(config);
+  const topic = topicNames(config.TOPIC_PREFIX).events;
+  const keys = createSchedulerKeys(config.REDIS_KEY_PREFIX);
+  const instanceId = config.SCHEDULER_INSTANCE_ID ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const indexStore = createIndexStore(redis, keys, { appliedTtlMs: config.INDEX_DEDUPE_WINDOW_MS, keepMs: config.INDEX_KEEP_MS });
+  const control = createControlStore(redis, keys);
+
+  let admin: Admin | undefined;
+  let scheduler: Scheduler | undefined;
+  let consumer: ReturnType<typeof createIndexConsumer> | undefined;
+  let started = false;
+
+  const ops = createOpsServer({
+    port: config.HTTP_PORT,
+    registry: metrics.registry,
+    logger,
+    liveness: async () => {
+      const st = scheduler?.status();
+      const age = st ? Date.now() - st.lastLoopAt : Infinity;
+      return { ok: age < config.LIVENESS_STALE_MS, detail: { loopAgeMs: Number.isFinite(age) ? age : null } };
+    },
+    readiness: async () => {
+      const redisOk = (await redis.ping().catch(() => 'down')) === 'PONG';
+      const consumerOk = consumer?.isRunning() ?? false;
+      return { ok: redisOk && consumerOk, detail: { redis: redisOk, indexConsumer: consumerOk } };
+    },
+    state: async () => ({ instanceId, ...(scheduler?.status() ?? {}), lastTickStored: await control.lastTick() }),
+    ...(isManualClock(clock) ? { advance: (to: Date) => advanceTo(to) } : {}),
+  });
+
+  async function advanceTo(to: Date): Promise<RunResult> {
+    if (!scheduler) throw new Error('scheduler: not started');
+    return scheduler.advanceTo(to);
+  }
+
+  return {
+    metrics,
+    clock,
+    instanceId,
+    async start(): Promise<void> {
+      if (started) return;
+      started = true;
+      const schedule = deps.schedule ?? (await scheduleFromRules(config.RULES_DIR));
+      if (redis.status === 'wait') await redis.connect();
+      const a = deps.kafka.admin();
+      admin = a;
+      await a.connect();
+      if (config.CREATE_TOPICS) await ensureTopics(a, [topic], { partitions: config.TOPIC_PARTITIONS });
+
+      consumer = createIndexConsumer({
+        kafka: deps.kafka,
+        topic,
+        groupId: config.KAFKA_INDEX_GROUP_ID,
+        timeZone: schedule.timezone,
+        fromBeginning: config.KAFKA_FROM_BEGINNING,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        store: indexStore,
+        logger,
+        onOutcome: (outcome, n) => metrics.indexEvents.inc({ outcome }, n),
+      });
+      await consumer.start();
+
+      scheduler = createScheduler({
+        clock,
+        schedule,
+        control,
+        index: indexStore,
+        publisher: createClockPublisher({ kafka: deps.kafka, topic, transactionalId: config.KAFKA_TRANSACTIONAL_ID }),
+        indexLag: () => indexLag(a, topic, config.KAFKA_INDEX_GROUP_ID),
+        logger,
+        instanceId,
+        leaseTtlMs: config.LEASE_TTL_MS,
+        pollMs: config.POLL_MS,
+        indexCatchupTimeoutMs: config.INDEX_CATCHUP_TIMEOUT_MS,
+        leaderboardTopN: config.LEADERBOARD_TOP_N,
+        ...(config.SCHEDULER_FIRST_TICK !== undefined ? { firstTick: config.SCHEDULER_FIRST_TICK } : {}),
+        onTick: (s) => {
+          metrics.ticks.inc();
+          metrics.lastTick.set(Date.parse(s.at) / 1000);
+          if (s.birthday > 0) metrics.clockEvents.inc({ type: 'birthday' }, s.birthday);
+          if (s.inactivity > 0) metrics.clockEvents.inc({ type: 'inactivity' }, s.inactivity);
+          if (s.leaderboard > 0) metrics.clockEvents.inc({ type: 'leaderboard.closed' }, s.leaderboard);
+        },
+        onLeadership: (leader) => metrics.leader.set(leader ? 1 : 0),
+        onError: () => metrics.runErrors.inc(),
+      });
+      await scheduler.start();
+      await ops.start();
+      logger.info({ instanceId, topic, timezone: schedule.timezone, clock: isManualClock(clock) ? 'manual' : 'system' }, 'scheduler started');
+    },
+    async stop(): Promise<void> {
+      if (!started) return;
+      started = false;
+      await ops.stop();
+      await scheduler?.stop();
+      await consumer?.stop();
+      await admin?.disconnect();
+      scheduler = undefined;
+      consumer = undefined;
+      admin = undefined;
+    },
+    advanceTo,
+    /** Runs the ticks due at the clock's current time (what the loop does every POLL_MS). */
+    runDue(): Promise<RunResult> {
+      if (!scheduler) throw new Error('scheduler: not started');
+      return scheduler.runDue();
+    },
+    status: () => scheduler?.status(),
+    port: () => ops.port(),
+  };
+}
+
+export type SchedulerService = ReturnType<typeof createSchedulerService>;
