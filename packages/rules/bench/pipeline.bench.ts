@@ -15,6 +15,7 @@ function makeEvents(n: number): unknown[] {
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   const out: unknown[] = [];
+  const lastPurchase = new Map<string, string>();
   const t0 = Date.parse('2026-01-01T00:00:00Z');
   for (let i = 0; i < n; i++) {
     // Zipf-ish: a few customers buy a lot.
@@ -22,10 +23,17 @@ function makeEvents(n: number): unknown[] {
     const at = new Date(t0 + i * 300_000).toISOString();
     const r = rand();
     const customerId = `c${c}`;
-    if (r < 0.85) out.push({ id: `e${i}`, type: 'purchase', customerId, occurredAt: at, data: { orderId: `o${i}`, amount: Math.round(rand() * 60000) / 100, currency: 'GBP' } });
+    if (r < 0.85) {
+      out.push({ id: `e${i}`, type: 'purchase', customerId, occurredAt: at, data: { orderId: `o${i}`, amount: Math.round(rand() * 60000) / 100, currency: 'GBP' } });
+      lastPurchase.set(customerId, at);
+    }
     else if (r < 0.9) out.push({ id: `e${i}`, type: 'refund', customerId, occurredAt: at, data: { orderId: `o${i - 1}`, amount: 10, currency: 'GBP' } });
     else if (r < 0.95) out.push({ id: `e${i}`, type: 'signup', customerId, occurredAt: at, data: { birthday: '--06-15' } });
-    else out.push({ id: `e${i}`, type: 'inactivity', customerId, occurredAt: at, data: { days: 30, lastPurchaseAt: at } });
+    else {
+      const last = lastPurchase.get(customerId);
+      if (last) out.push({ id: `e${i}`, type: 'inactivity', customerId, occurredAt: at, data: { days: 30, lastPurchaseAt: last } });
+      else out.push({ id: `e${i}`, type: 'birthday', customerId, occurredAt: at, data: { monthDay: at.slice(5, 10), year: 2026 } });
+    }
   }
   return out;
 }

@@ -244,3 +244,16 @@ describe('pipeline facts', () => {
     expect(await run('reference')).toEqual(compiled);
   });
 });
+
+describe('evaluation errors', () => {
+  it('a condition that cannot run on this input counts as not matching and is reported', async () => {
+    // `in` against a fact reference that resolves to a number: json-rules-engine rejects such a run.
+    const { pipeline } = setup([
+      rule({ id: 'odd', reward: badge('x'), conditions: { all: [{ fact: 'customer', path: '$.tier', operator: 'in', value: { fact: 'customer', path: '$.orders' } }] } }),
+      rule({ id: 'fine', reward: badge('y') }),
+    ]);
+    const r = await pipeline.process(undefined, purchase(10));
+    expect(r.rewards.map((x) => x.ruleId)).toEqual(['fine']);
+    expect(r.evaluationErrors).toEqual([{ ruleId: 'odd', message: expect.any(String) }]);
+  });
+});

@@ -43,6 +43,8 @@ export interface PipelineResult {
   /** Events to process next (referral.credited, under the referrer's key). */
   derived: IncentiveEvent[];
   notes: FactsNote[];
+  /** Rules whose conditions threw on this input (counted as not matching); present only when non-empty. */
+  evaluationErrors?: Evaluation['errors'];
   explain?: PipelineExplanation;
 }
 
@@ -119,6 +121,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         rewards = Array.isArray(selected) ? selected : await selected;
       }
       const result: PipelineResult = { state: applied.state, facts: customer, rewards, derived: applied.derived, notes: applied.notes };
+      if (evaluation.errors.length > 0) result.evaluationErrors = evaluation.errors;
       if (ctx.explain) {
         result.explain = {
           eventId: event.id,
