@@ -169,11 +169,14 @@ const REAL_FILE = resolve(fileURLToPath(import.meta.url), '../../../../../../sha
 
 describe('incentive import online-retail (the real year)', () => {
   // The data set lives outside the repository (see its README); without it there is nothing to check.
-  it.skipIf(!existsSync(REAL_FILE))('converts the whole file with self-consistent counts matching the README', { timeout: 120_000 }, async () => {
-    const c = capture();
+  it.skipIf(!existsSync(REAL_FILE))('converts the whole file with self-consistent counts matching the README, with progress on a TTY', { timeout: 120_000 }, async () => {
+    const c = capture({ tty: true });
     expect(await run([REAL_FILE], c.io)).toBe(0);
     const events = parseLines(c.stdout());
-    const summary = c.stderr();
+    // On a TTY, progress lines (carriage return, then cleared) precede the summary.
+    expect(c.stderr()).toMatch(/^\rreading .*online-retail\.csv\.gz: 50,000 rows/);
+    expect(c.stderr()).toContain('\r\x1b[K');
+    const summary = c.stderr().slice(c.stderr().lastIndexOf('\x1b[K') + 3);
     const count = (label: string) => Number(new RegExp(`${label} +([\\d,]+)`).exec(summary)![1]!.replace(/,/g, ''));
 
     // Figures from the data set's README.
