@@ -68,7 +68,7 @@ describe('kafkajs against the broker', () => {
     // read_committed (kafkajs default) must see the committed reward only. The trailing marker
     // write below proves the consumer has read past the aborted batch before we check.
     await plain.send({ topic: output, messages: [{ key: 'c-1', value: 'marker' }] });
-    const consumer = kafka.consumer({ groupId: uniqueGroupId() });
+    const consumer = kafka.consumer({ groupId: uniqueGroupId(), maxWaitTimeInMs: 250 });
     closers.push(consumer);
     await consumer.connect();
     await consumer.subscribe({ topic: output, fromBeginning: true });

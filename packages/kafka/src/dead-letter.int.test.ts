@@ -23,7 +23,7 @@ describe('publishDeadLetter (real broker)', () => {
   });
 
   async function consumeAll(topic: string, count: number): Promise<(KafkaMessage & { partition: number })[]> {
-    const consumer = kafka.consumer({ groupId: uniqueGroupId() });
+    const consumer = kafka.consumer({ groupId: uniqueGroupId(), maxWaitTimeInMs: 250 });
     consumers.push(consumer);
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });

@@ -28,7 +28,8 @@ describe('stack smoke', () => {
     const groupId = uniqueGroupId();
 
     const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    const consumer: Consumer = kafka.consumer({ groupId });
+    // Short fetch wait: disconnect waits for the in-flight fetch, and tests should not idle on it.
+    const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250 });
     cleanups.push(() => producer.disconnect(), () => consumer.disconnect());
     await producer.connect();
     await consumer.connect();
