@@ -21,8 +21,12 @@ export async function readJsonFiles(dir: string, sub: string): Promise<Map<strin
   return out;
 }
 
-/** Reads the rule files of a rules directory (not the fixtures under tests/). */
+/** Reads the rule files of a rules directory (not the fixtures under tests/); missing files are left out. */
 export async function readRuleFiles(dir: string): Promise<Map<string, string>> {
+  return (await readDirectory(dir)).files;
+}
+
+async function readDirectory(dir: string): Promise<{ files: Map<string, string>; hasIncentives: boolean }> {
   const files = new Map<string, string>();
   for (const name of [SEGMENTS_FILE, TIERS_FILE, SCHEDULE_FILE]) {
     try {
@@ -31,8 +35,9 @@ export async function readRuleFiles(dir: string): Promise<Map<string, string>> {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }
-  for (const [k, v] of (await readJsonFiles(dir, INCENTIVES_DIR)) ?? []) files.set(k, v);
-  return files;
+  const incentives = await readJsonFiles(dir, INCENTIVES_DIR);
+  for (const [k, v] of incentives ?? []) files.set(k, v);
+  return { files, hasIncentives: incentives !== undefined };
 }
 
 /**
@@ -41,11 +46,9 @@ export async function readRuleFiles(dir: string): Promise<Map<string, string>> {
  * can keep serving its last good ruleset. I/O errors other than a missing file are thrown.
  */
 export async function loadRuleset(dir: string): Promise<LoadResult> {
-  const files = await readRuleFiles(dir);
-  if (!(await readJsonFiles(dir, INCENTIVES_DIR))) {
-    const r = buildRuleset(files);
-    const missing: LintProblem = { file: `${INCENTIVES_DIR}/`, pointer: '', message: 'directory is missing' };
-    return { ok: false, problems: [missing, ...(r.ok ? [] : r.problems)] };
-  }
-  return buildRuleset(files);
+  const { files, hasIncentives } = await readDirectory(dir);
+  const result = buildRuleset(files);
+  if (hasIncentives) return result;
+  const missing: LintProblem = { file: `${INCENTIVES_DIR}/`, pointer: '', message: 'directory is missing' };
+  return { ok: false, problems: [missing, ...(result.ok ? [] : result.problems)] };
 }

@@ -6,6 +6,7 @@ import type { LimitCounter, LimitRequest, LimitStore } from '../limits/limit-sto
 import { limitKey } from '../limits/limit-store.js';
 import type { RuleSpec, Ruleset } from '../ruleset.js';
 import { buildRewards } from '../rewards/build-rewards.js';
+import type { RewardContext } from '../rewards/build-rewards.js';
 import { windowStart } from '../schema/windows.js';
 
 export interface PipelineDeps {
@@ -84,6 +85,8 @@ function limitRequestFor(rule: RuleSpec, event: IncentiveEvent, atMs: number, re
 
 
 
+const NO_CONTEXT: ProcessContext = {};
+
 function finite(ms: number): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
@@ -105,7 +108,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   return {
     ruleset,
-    async process(state, event, ctx = {}) {
+    async process(state, event, ctx = NO_CONTEXT) {
       const applied = applyEvent(state, event, factsConfig, ctx.referrerKnown === undefined ? undefined : { referrerKnown: ctx.referrerKnown });
       const customer = ctx.factsOverlay ? { ...applied.facts, ...ctx.factsOverlay } : applied.facts;
       const calendar = calendarOf(event.occurredAt, timezone);
@@ -142,7 +145,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   function select(candidates: readonly Candidate[], input: EvaluationInput, selection: Map<string, SelectionOutcome> | null): Reward[] | Promise<Reward[]> {
     const { event } = input;
     const atMs = Date.parse(event.occurredAt);
-    const ctx = { event, customer: input.customer, calendar: input.calendar, rulesetVersion: ruleset.version, ...(pointsExpireAfterDays !== undefined ? { pointsExpireAfterDays } : {}) };
+    const ctx: RewardContext = { event, customer: input.customer, calendar: input.calendar, rulesetVersion: ruleset.version, pointsExpireAfterDays };
 
     let anyLimits = false;
     for (let i = 0; i < candidates.length; i++) {
@@ -178,7 +181,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   async function selectWithLimits(
     candidates: readonly Candidate[],
-    ctx: Parameters<typeof buildRewards>[1],
+    ctx: RewardContext,
     atMs: number,
     selection: Map<string, SelectionOutcome> | null,
   ): Promise<Reward[]> {

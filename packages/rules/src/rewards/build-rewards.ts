@@ -12,7 +12,7 @@ export interface RewardContext {
   calendar: Calendar;
   rulesetVersion: string;
   /** Points expire this many days after issue (schedule.json), when set. */
-  pointsExpireAfterDays?: number;
+  pointsExpireAfterDays?: number | undefined;
 }
 
 /**
