@@ -1,0 +1,50 @@
+import type { Redis } from 'ioredis';
+import type { RunContext } from './run-context.js';
+import type { ServiceProcess } from './service-process.js';
+
+/**
+ * Moves the scheduler's test clock and waits for the day tick it causes to be completed (its clock
+ * events are then acknowledged on the events topic).
+ */
+export interface SchedulerClock {
+  /** Moves every running scheduler instance's clock to `instant` and waits until `date`'s tick is recorded. */
+  advanceTo(instant: Date, date: string, failed?: () => string | undefined): Promise<void>;
+  /** Local date of the last completed tick, or null before the first one. */
+  lastTick(): Promise<string | null>;
+}
+
+/** The scheduler's tick-progress key (services/scheduler/src/redis/keys.ts: `<prefix>inc:{sched:ctl}:lastTick`). */
+export function lastTickKey(redisKeyPrefix: string): string {
+  return `${redisKeyPrefix}inc:{sched:ctl}:lastTick`;
+}
+
+export function createSchedulerClock(deps: { ctx: RunContext; redis: Redis; services: () => ServiceProcess[] }): SchedulerClock {
+  const lastTick = (): Promise<string | null> => deps.redis.get(lastTickKey(deps.ctx.redisKeyPrefix));
+  return {
+    lastTick,
+    async advanceTo(instant, date, failed) {
+      const running = deps.services();
+      if (running.length === 0) throw new Error('advanceTo: no scheduler is running');
+      // Every instance's clock moves (whichever holds the lease runs the ticks). POST /advance answers
+      // once the due ticks are published and recorded, or at once on an instance without the lease.
+      for (const s of running) {
+        const res = await fetch(`http://127.0.0.1:${s.httpPort}/advance`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ to: instant.toISOString() }),
+          signal: AbortSignal.timeout(90_000),
+        });
+        if (!res.ok) throw new Error(`${s.label}: POST /advance ${res.status}: ${await res.text()}`);
+      }
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const done = await lastTick();
+        if (done !== null && done >= date) return;
+        const died = failed?.();
+        if (died) throw new Error(`tick ${date} cannot complete: ${died}`);
+        if (Date.now() > deadline) throw new Error(`scheduler did not complete the tick of ${date} within 60 s (last completed: ${done ?? 'none'})`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+  };
+}
