@@ -56,7 +56,9 @@ export function num(opts: {
   refine?: { test: (n: number) => boolean; message: string };
 }): Field<z.ZodNumber> {
   const { min, max, exclusiveMin = false, int = false, refine } = opts;
-  let zod = int ? z.number().int({ error: 'must be an integer' }) : z.number();
+  // zod's int check also rejects integers beyond 2^53 - 1 (as too_big / too_small).
+  const intError = (iss: { code: string }) => (iss.code === 'invalid_type' ? 'must be an integer' : 'must be a safe integer (at most 2^53 - 1 in size)');
+  let zod = int ? z.number().int({ error: intError }) : z.number();
   zod = exclusiveMin ? zod.gt(min, { error: `must be > ${min}` }) : zod.min(min, { error: `must be >= ${min}` });
   zod = zod.max(max, { error: `must be <= ${max}` });
   if (refine) zod = zod.refine(refine.test, { error: refine.message });

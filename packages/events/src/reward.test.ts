@@ -37,6 +37,7 @@ describe('parseReward', () => {
   it.each([
     [{ ...base, kind: 'points', points: 0 }, 'points', 'must be >= 1'],
     [{ ...base, kind: 'points', points: 2.5 }, 'points', 'must be an integer'],
+    [{ ...base, kind: 'points', points: 2 ** 60 }, 'points', 'must be a safe integer'],
     [{ ...base, kind: 'points', points: 5, orderAmount: 1.234 }, 'orderAmount', 'at most 2 decimals'],
     [{ ...base, kind: 'coupon', validDays: 3 }, 'percentOff', 'exactly one of percentOff or amountOff'],
     [{ ...base, kind: 'coupon', percentOff: 10, amountOff: 5, currency: 'GBP', validDays: 3 }, 'percentOff', 'exactly one of'],
