@@ -1,6 +1,6 @@
 import { RetryableError } from '@incentive/platform';
 import { parseEventJson, type IncentiveEvent, type Reward } from '@incentive/events';
-import type { FactsStore, NewAppliedRecord, OutboxMessage } from './redis/facts-store.js';
+import type { FactsStore, LoadedCustomer, NewAppliedRecord, OutboxMessage } from './redis/facts-store.js';
 
 /** The slice of `@incentive/rules`' pipeline the worker calls. */
 export interface EventPipeline<S> {
@@ -107,12 +107,26 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
       deps.facts.knownCustomers(referrers),
     ]);
 
+    const deadLetter = (index: number, code: string, message: string) => {
+      const m = messages[index]!;
+      deadLetters.push({ offset: m.offset, key: m.key, value: m.value, headers: m.headers, code, message });
+    };
     const outboxByIndex = new Map<number, OutboxMessage[]>();
     const toMarkPublished: ChunkResult['toMarkPublished'] = [];
 
     const settled = await Promise.allSettled(
       [...byCustomer.entries()].map(async ([customerId, items]) => {
-        const current = loaded.get(customerId) ?? { version: 0, state: undefined, applied: new Map() };
+        const current: LoadedCustomer<S> = loaded.get(customerId) ?? { version: 0, state: undefined, applied: new Map() };
+        if (current.stateError !== undefined) {
+          // Applying events to an unreadable state would overwrite it: park them in the dead-letter
+          // topic (replayable once the state is repaired) and let the partition move on.
+          for (const item of items) {
+            outcomes[item.index] = 'failed';
+            deadLetter(item.index, 'state_unreadable', `stored customer state is unreadable: ${current.stateError}`);
+          }
+          deps.onFailure?.(new Error(current.stateError), items[0]!.event);
+          return;
+        }
         let state = current.state;
         let changed = false;
         const newRecords: NewAppliedRecord[] = [];
@@ -143,15 +157,7 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
             if (err instanceof RetryableError) throw err;
             deps.onFailure?.(err, event);
             outcomes[item.index] = 'failed';
-            const m = messages[item.index]!;
-            deadLetters.push({
-              offset: m.offset,
-              key: m.key,
-              value: m.value,
-              headers: m.headers,
-              code: 'processing_failed',
-              message: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-            });
+            deadLetter(item.index, 'processing_failed', err instanceof Error ? `${err.name}: ${err.message}` : String(err));
             continue;
           }
           state = result.state;
@@ -181,6 +187,7 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
 
+    deadLetters.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
     const outbox = [...outboxByIndex.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, o]) => o);
     return { outbox, deadLetters, toMarkPublished, outcomes, rulesetVersion: snapshot.version };
   };

@@ -34,6 +34,8 @@ export const configSchema = z.object({
   KAFKA_HEARTBEAT_INTERVAL_MS: envInt(3_000, { min: 100 }),
   /** Max bytes fetched per partition per request; bounds one batch. */
   KAFKA_MAX_BYTES_PER_PARTITION: envInt(1_048_576, { min: 1024 }),
+  /** Longest a fetch waits on the broker for new data; also bounds how long a graceful stop waits for the fetch in flight. */
+  KAFKA_MAX_WAIT_MS: envInt(1_000, { min: 10, max: 30_000 }),
   /** Partitions processed concurrently by one worker (each one still strictly in order). */
   KAFKA_PARTITIONS_CONCURRENTLY: envInt(4, { min: 1, max: 64 }),
   /** Messages processed, published and committed as one unit inside a fetched batch. */

@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { ensureTopics, topicNames } from '@incentive/kafka';
 import type { Logger } from '@incentive/platform';
-import type { CustomerState } from '@incentive/facts';
+import { parseCustomerState, type CustomerState } from '@incentive/facts';
 import type { Config } from './config.js';
 import { createChunkProcessor, type RulesSnapshot } from './chunk-processor.js';
 import { createRulesConsumer } from './kafka/rules-consumer.js';
@@ -32,7 +32,12 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
   const topics = topicNames(config.TOPIC_PREFIX);
   const keys = createKeyLayout(config.REDIS_KEY_PREFIX);
 
-  const facts = createRedisFactsStore<CustomerState>({ redis, keys, dedupeWindowMs: config.DEDUPE_WINDOW_MS });
+  const facts = createRedisFactsStore<CustomerState>({
+    redis,
+    keys,
+    dedupeWindowMs: config.DEDUPE_WINDOW_MS,
+    decode: parseCustomerState,
+  });
   const limits = createRedisLimitStore({
     redis,
     keyPrefix: config.REDIS_KEY_PREFIX,
@@ -85,6 +90,7 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
       rebalanceTimeout: config.KAFKA_REBALANCE_TIMEOUT_MS,
       heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
       maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
+      maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
     }),
     producer: deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
     processChunk,

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BASIC_RULES,
@@ -16,6 +17,17 @@ import {
   type EventInput,
 } from './harness.js';
 import { simulate } from './simulate.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -56,9 +68,10 @@ describe('rules worker: crash and restart', () => {
     const atKill = new Set(rewards.items.map((r) => r.rewardId)).size;
     expect(atKill).toBeLessThan(expected.length);
 
-    const second = spawnWorker(env);
+    const httpPort = await freePort();
+    const second = spawnWorker(env, { HTTP_PORT: String(httpPort) });
     cleanups.push(async () => {
-      second.child.kill('SIGTERM');
+      second.child.kill('SIGKILL');
       await second.exited;
     });
     await waitFor(() => new Set(rewards.items.map((r) => r.rewardId)).size >= expected.length, {
@@ -76,6 +89,34 @@ describe('rules worker: crash and restart', () => {
     // not yet marked published): bounded by one chunk per partition.
     const extra = rewards.items.length - got.size;
     expect(extra).toBeLessThanOrEqual(3 * 40);
+
+    // Operations endpoints of the real process.
+    const health = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
+    expect(health.status).toBe(200);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200, { message: 'readyz 200' });
+    const metricsText = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    for (const name of ['rules_engine_events_processed_total', 'rules_engine_event_latency_seconds_bucket', 'rules_engine_consumer_lag', 'rules_engine_rule_evaluations_total', 'rules_engine_rule_matches_total', 'rules_engine_rule_rewards_total']) {
+      expect(metricsText).toContain(name);
+    }
+    const republished = /rules_engine_events_processed_total\{outcome="republished"\} (\d+)/.exec(metricsText)?.[1] ?? '0';
+
+    // Graceful stop: SIGTERM ends the process with 128+15 after committing; the group is at the end of every partition.
+    const t0 = Date.now();
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(143);
+    const stopMs = Date.now() - t0;
+    const admin = env.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(env.topics.events);
+      const [committed] = await admin.fetchOffsets({ groupId: env.groupId, topics: [env.topics.events] });
+      for (const end of ends) {
+        expect(committed!.partitions.find((p) => p.partition === end.partition)?.offset).toBe(end.high);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    console.info(`crash-restart: graceful stop took ${stopMs} ms; ${republished} events re-published from the outbox after the kill`);
     console.info(`crash-restart: ${expected.length} rewards, ${atKill} before the kill, ${extra} duplicate copies on the topic`);
   });
 });

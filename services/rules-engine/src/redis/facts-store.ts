@@ -25,6 +25,8 @@ export interface OutboxMessage {
 export interface LoadedCustomer<S> {
   version: number;
   state: S | undefined;
+  /** Set when the stored state could not be decoded (corrupt or from an unknown schema version). */
+  stateError?: string;
   applied: Map<string, AppliedRecord>;
 }
 
@@ -53,17 +55,19 @@ export interface FactsStore<S> {
   markPublished(entries: { customerId: string; eventId: string }[]): Promise<void>;
 }
 
-export interface FactsStoreDeps {
+export interface FactsStoreDeps<S> {
   redis: FactsRedis;
   keys: KeyLayout;
   /** How long applied event ids are remembered (dedupe window). */
   dedupeWindowMs: number;
+  /** Validates a stored state (e.g. `parseCustomerState`); throws with the field and reason when it is unusable. */
+  decode: (json: unknown) => S;
 }
 
 const commitScript = defineScript(COMMIT_LUA);
 const markScript = defineScript(MARK_PUBLISHED_LUA);
 
-export function createRedisFactsStore<S>(deps: FactsStoreDeps): FactsStore<S> {
+export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S> {
   const { redis, keys } = deps;
 
   async function guard<T>(op: string, fn: () => Promise<T>): Promise<T> {
@@ -90,11 +94,14 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps): FactsStore<S> {
               if (o) applied.set(id, { origin: o, published: p === '1', outbox: outJson ? (JSON.parse(outJson) as OutboxMessage[]) : [] });
             });
             const [v, s] = stateRow ?? [];
-            out.set(customerId, {
-              version: v ? Number(v) : 0,
-              state: s ? (JSON.parse(s) as S) : undefined,
-              applied,
-            });
+            let state: S | undefined;
+            let stateError: string | undefined;
+            try {
+              state = s ? deps.decode(JSON.parse(s)) : undefined;
+            } catch (err) {
+              stateError = err instanceof Error ? err.message : String(err);
+            }
+            out.set(customerId, { version: v ? Number(v) : 0, state, applied, ...(stateError === undefined ? {} : { stateError }) });
           }),
         );
         return out;

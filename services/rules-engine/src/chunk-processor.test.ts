@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { RetryableError } from '@incentive/platform';
+import type { IncentiveEvent, Reward } from '@incentive/events';
+import { createChunkProcessor, type ConsumedMessage, type EventPipeline } from './chunk-processor.js';
+import type { AppliedRecord, FactsStore, LoadedCustomer } from './redis/facts-store.js';
+
+interface State {
+  customerId: string;
+  seen: string[];
+}
+
+/** FactsStore with the same contract as the Redis one, in memory: lets the orchestration be tested on its own. */
+function memoryFacts(): FactsStore<State> & { rows: Map<string, { version: number; state: State; applied: Map<string, AppliedRecord> }>; corrupt: Set<string> } {
+  const rows = new Map<string, { version: number; state: State; applied: Map<string, AppliedRecord> }>();
+  const corrupt = new Set<string>();
+  return {
+    rows,
+    corrupt,
+    async load(requests) {
+      const out = new Map<string, LoadedCustomer<State>>();
+      for (const { customerId, eventIds } of requests) {
+        const row = rows.get(customerId);
+        const applied = new Map<string, AppliedRecord>();
+        for (const id of eventIds) {
+          const a = row?.applied.get(id);
+          if (a) applied.set(id, structuredClone(a));
+        }
+        out.set(customerId, {
+          version: row?.version ?? 0,
+          state: row ? structuredClone(row.state) : undefined,
+          applied,
+          ...(corrupt.has(customerId) ? { stateError: 'v: unsupported state version 9' } : {}),
+        });
+      }
+      return out;
+    },
+    async knownCustomers(ids) {
+      return new Set(ids.filter((id) => rows.has(id)));
+    },
+    async commit(customerId, expectedVersion, state, applied) {
+      const row = rows.get(customerId) ?? { version: 0, state, applied: new Map() };
+      if (row.version !== expectedVersion) return false;
+      row.version += 1;
+      row.state = structuredClone(state);
+      for (const a of applied) row.applied.set(a.eventId, { origin: a.origin, published: a.outbox.length === 0, outbox: a.outbox });
+      rows.set(customerId, row);
+      return true;
+    },
+    async markPublished(entries) {
+      for (const e of entries) {
+        const a = rows.get(e.customerId)?.applied.get(e.eventId);
+        if (a) {
+          a.published = true;
+          a.outbox = [];
+        }
+      }
+    },
+  };
+}
+
+/** One points reward per purchase; remembers the order it saw events in. */
+const pipeline: EventPipeline<State> = {
+  async process(state, event) {
+    const next = { customerId: event.customerId, seen: [...(state?.seen ?? []), event.id] };
+    if (event.id.startsWith('boom')) throw new TypeError('rule blew up');
+    if (event.id.startsWith('flaky')) throw new RetryableError('redis down');
+    const rewards = event.type === 'purchase' ? [{ rewardId: `r-${event.id}`, ruleId: 'p', rulesetVersion: 'v1', customerId: event.customerId, sourceEventId: event.id, kind: 'points', points: 1, issuedAt: event.occurredAt } as Reward] : [];
+    return { state: next, rewards, derived: [] as IncentiveEvent[] };
+  },
+};
+
+let offset = 0;
+function msg(value: unknown): ConsumedMessage {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return { offset: String(offset++), key: null, value: Buffer.from(text), timestamp: String(Date.now()) };
+}
+const purchase = (id: string, customerId: string) => ({ id, type: 'purchase', customerId, occurredAt: '2026-03-01T10:00:00Z', data: { orderId: `o-${id}`, amount: 5, currency: 'GBP' } });
+
+describe('chunk processor', () => {
+  it('applies each customer in order, dead-letters invalid records, and returns the outbox in source order', async () => {
+    const facts = memoryFacts();
+    const run = createChunkProcessor({ facts, rules: () => ({ version: 'v1', pipeline }) });
+    const r = await run('t', 0, [msg(purchase('a1', 'ann')), msg('{oops'), msg(purchase('b1', 'ben')), msg({ ...purchase('x', 'ann'), type: 'nope' }), msg(purchase('a2', 'ann'))]);
+    expect(r.outcomes).toEqual(['rewarded', 'invalid', 'rewarded', 'invalid', 'rewarded']);
+    expect(r.deadLetters.map((d) => d.code)).toEqual(['invalid_json', 'schema']);
+    expect(r.outbox.map((o) => JSON.parse(o.value).sourceEventId)).toEqual(['a1', 'b1', 'a2']);
+    expect(facts.rows.get('ann')!.state.seen).toEqual(['a1', 'a2']);
+  });
+
+  it('a redelivered record whose outbox was not published re-publishes it; an upstream duplicate is a no-op', async () => {
+    const facts = memoryFacts();
+    const run = createChunkProcessor({ facts, rules: () => ({ version: 'v1', pipeline }) });
+    const m = msg(purchase('c1', 'cid'));
+    const first = await run('t', 0, [m]);
+    // Crash before the send was acknowledged: same record again.
+    const again = await run('t', 0, [m]);
+    expect(again.outcomes).toEqual(['republished']);
+    expect(again.outbox).toEqual(first.outbox);
+    await facts.markPublished(again.toMarkPublished);
+    expect((await run('t', 0, [m])).outcomes).toEqual(['duplicate']);
+    // The same id under a new offset (upstream re-sent it).
+    const dup = await run('t', 0, [msg(purchase('c1', 'cid')), msg(purchase('c1', 'cid'))]);
+    expect(dup.outcomes).toEqual(['duplicate', 'duplicate']);
+    expect(dup.outbox).toEqual([]);
+    expect(facts.rows.get('cid')!.state.seen).toEqual(['c1']);
+  });
+
+  it('a non-retryable pipeline failure dead-letters that event only; a retryable one fails the chunk', async () => {
+    const facts = memoryFacts();
+    const failures: string[] = [];
+    const run = createChunkProcessor({ facts, rules: () => ({ version: 'v1', pipeline }), onFailure: (_e, ev) => failures.push(ev.id) });
+    const r = await run('t', 0, [msg(purchase('boom-1', 'dan')), msg(purchase('d2', 'dan'))]);
+    expect(r.outcomes).toEqual(['failed', 'rewarded']);
+    expect(r.deadLetters[0]).toMatchObject({ code: 'processing_failed', message: 'TypeError: rule blew up' });
+    expect(failures).toEqual(['boom-1']);
+    await expect(run('t', 0, [msg(purchase('flaky-1', 'dan'))])).rejects.toBeInstanceOf(RetryableError);
+  });
+
+  it('an unreadable stored state dead-letters the customer\'s events without touching the state', async () => {
+    const facts = memoryFacts();
+    const run = createChunkProcessor({ facts, rules: () => ({ version: 'v1', pipeline }) });
+    await run('t', 0, [msg(purchase('e1', 'eve'))]);
+    facts.corrupt.add('eve');
+    const r = await run('t', 0, [msg(purchase('e2', 'eve')), msg(purchase('f1', 'fay'))]);
+    expect(r.outcomes).toEqual(['failed', 'rewarded']);
+    expect(r.deadLetters[0]!.code).toBe('state_unreadable');
+    expect(facts.rows.get('eve')!.state.seen).toEqual(['e1']);
+  });
+
+  it('a version conflict (another writer) fails the chunk as retryable; the retry sees the other write', async () => {
+    const facts = memoryFacts();
+    const run = createChunkProcessor({ facts, rules: () => ({ version: 'v1', pipeline }) });
+    const realLoad = facts.load.bind(facts);
+    let interleave = true;
+    facts.load = async (reqs) => {
+      const out = await realLoad(reqs);
+      if (interleave) {
+        interleave = false;
+        await facts.commit('gus', 0, { customerId: 'gus', seen: ['other'] }, []);
+      }
+      return out;
+    };
+    const m = msg(purchase('g1', 'gus'));
+    await expect(run('t', 0, [m])).rejects.toBeInstanceOf(RetryableError);
+    const r = await run('t', 0, [m]);
+    expect(r.outcomes).toEqual(['rewarded']);
+    expect(facts.rows.get('gus')!.state.seen).toEqual(['other', 'g1']);
+  });
+
+  it('tells the reducer whether a referrer is known (stored, or earlier in the chunk)', async () => {
+    const facts = memoryFacts();
+    const seen: (boolean | undefined)[] = [];
+    const spy: EventPipeline<State> = {
+      process: async (state, event, ctx) => {
+        seen.push(ctx.referrerKnown);
+        return pipeline.process(state, event, ctx);
+      },
+    };
+    const run = createChunkProcessor({ facts, rules: () => ({ version: 'v1', pipeline: spy }) });
+    const referral = (id: string, customerId: string, referrerId: string) => ({ id, type: 'referral', customerId, occurredAt: '2026-03-01T10:00:00Z', data: { referrerId } });
+    await run('t', 0, [msg(referral('r1', 'new1', 'ghost')), msg(purchase('h1', 'host')), msg(referral('r2', 'new2', 'host'))]);
+    expect(seen).toEqual([false, undefined, true]);
+  });
+});
