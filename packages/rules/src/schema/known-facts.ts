@@ -1,4 +1,6 @@
 import { EVENT_SCHEMAS, EVENT_TYPES } from '@incentive/events';
+import { CUSTOMER_FACT_KINDS } from '@incentive/facts';
+import type { Calendar, CustomerFacts } from '@incentive/facts';
 
 // What rules may refer to: the three facts (`event`, `customer`, `calendar`) and their paths. Lint
 // checks every condition path and message placeholder against these lists so that a typo is caught
@@ -8,46 +10,20 @@ export type FieldType = 'string' | 'number' | 'boolean' | 'timestamp' | 'any';
 /** A field's type, an object's fields, or an array of items. */
 export type FieldShape = FieldType | { readonly [name: string]: FieldShape } | readonly [FieldShape];
 
-/** Public customer facts (issue 3 §2), money in major units. Nullable ones are null until known. */
-export const CUSTOMER_FACTS = {
-  signedUpAt: 'timestamp',
-  birthday: 'string',
-  country: 'string',
-  referrerId: 'string',
-  orders: 'number',
-  refunds: 'number',
-  totalSpend: 'number',
-  spend12m: 'number',
-  orders12m: 'number',
-  avgOrderValue: 'number',
-  firstPurchaseAt: 'timestamp',
-  lastPurchaseAt: 'timestamp',
-  daysSinceLastPurchase: 'number',
-  weeklyStreak: 'number',
-  referrals: 'number',
-  tier: 'string',
-  previousTier: 'string',
-  tierChanged: 'string',
-  nextTier: 'string',
-  spendToNextTier: 'number',
-  segment: 'string',
-  previousSegment: 'string',
-  segmentChanged: 'boolean',
-} as const satisfies Record<string, FieldType>;
+/**
+ * Public customer facts (issue 3 §2), taken from @incentive/facts so that lint follows the reducer:
+ * a fact added there is usable in rules at once. Nullable kinds lint as their base type.
+ */
+export const CUSTOMER_FACTS: Readonly<Record<keyof CustomerFacts, FieldType>> = Object.fromEntries(
+  Object.entries(CUSTOMER_FACT_KINDS).map(([name, kind]) => [name, kind.replace('|null', '') as FieldType]),
+) as Record<keyof CustomerFacts, FieldType>;
 
-export type CustomerFactName = keyof typeof CUSTOMER_FACTS;
-
-/** Facts whose values are tier ids / segment ids (lint checks literal values against the lists). */
-export const TIER_VALUED_FACTS: ReadonlySet<string> = new Set(['tier', 'previousTier', 'nextTier']);
-export const SEGMENT_VALUED_FACTS: ReadonlySet<string> = new Set(['segment', 'previousSegment']);
-
-export const CALENDAR_FACTS = {
+export const CALENDAR_FACTS: Readonly<Record<keyof Calendar, FieldType>> = {
   date: 'string',
   monthDay: 'string',
   weekday: 'number',
   month: 'number',
-} as const satisfies Record<string, FieldType>;
-
+};
 
 /** Event shapes derived from the event zod schemas, so lint follows the event contract. */
 const EVENT_SHAPES: ReadonlyMap<string, FieldShape> = new Map(
