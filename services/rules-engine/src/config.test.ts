@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@incentive/platform';
-import { loadConfig } from './config.js';
+import { readFileSync } from 'node:fs';
+import { configSchema, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('applies defaults (7-day dedupe window) and parses lists and numbers', () => {
@@ -21,5 +22,11 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const vars = (error as ConfigError).issues.map((i) => i.variable).sort();
     expect(vars).toEqual(['CHUNK_SIZE', 'KAFKA_BROKERS', 'REDIS_KEY_PREFIX', 'REDIS_URL']);
+  });
+
+  it('.env.example lists exactly the variables of the schema', () => {
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]).sort();
+    expect(listed).toEqual(Object.keys(configSchema.shape).sort());
   });
 });
