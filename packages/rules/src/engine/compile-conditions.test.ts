@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { compileConditions, ConditionEvaluationError, ConditionSyntaxError, createReferenceEngine } from './index.js';
 import type { ConditionFacts, TopLevelCondition } from './index.js';
+import { generatedSources } from './codegen.js';
 
 type Outcome = boolean | 'throws';
 
 /** Both engines' answers, so every targeted case also pins json-rules-engine's behaviour. */
 async function both(conditions: unknown, facts: ConditionFacts): Promise<[Outcome, Outcome]> {
   const c = conditions as TopLevelCondition;
-  let compiled: Outcome;
-  try {
-    compiled = compileConditions(c)(facts);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConditionEvaluationError);
-    compiled = 'throws';
-  }
+  const outcome = (mode: 'closures' | 'codegen'): Outcome => {
+    try {
+      return compileConditions(c, { mode })(facts);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConditionEvaluationError);
+      return 'throws';
+    }
+  };
+  const compiled = outcome('closures');
+  expect(outcome('codegen'), 'codegen agrees with closures').toBe(compiled);
   let reference: Outcome;
   try {
     reference = (await createReferenceEngine([{ id: 'r', conditions: c }]).evaluate(facts)).has('r');
@@ -132,16 +136,35 @@ describe('compileConditions: json-rules-engine semantics', () => {
     await expectBoth(leaf('event', '$.n', 'lessThan', weird), { event: { n: 1 } }, false);
   });
 
-  it('the compiled predicate does not keep references to the rule JSON', () => {
-    const value = ['gold'];
-    const test = compileConditions(leaf('customer', '$.tier', 'in', value) as TopLevelCondition);
-    value[0] = 'silver';
-    expect(test({ customer: { tier: 'gold' } })).toBe(true);
-  });
+  for (const mode of ['closures', 'codegen'] as const) {
+    it(`${mode}: the compiled predicate does not keep references to the rule JSON`, () => {
+      const value = ['gold'];
+      const test = compileConditions(leaf('customer', '$.tier', 'in', value) as TopLevelCondition, { mode });
+      value[0] = 'silver';
+      expect(test({ customer: { tier: 'gold' } })).toBe(true);
+    });
 
-  it('evaluation errors name the condition and the reason', () => {
-    const test = compileConditions({ any: [{ fact: 'event', operator: 'equal', value: 1 }, { fact: 'customer', path: '$.tier', operator: 'in', value: 7 }] });
-    expect(() => test({ customer: {} })).toThrowError(/^\/any\/1: operator "in" needs an array or a string as value, got number$/);
+    it(`${mode}: evaluation errors name the condition and the reason`, () => {
+      const test = compileConditions({ any: [{ fact: 'event', operator: 'equal', value: 1 }, { fact: 'customer', path: '$.tier', operator: 'in', value: 7 }] }, { mode });
+      expect(() => test({ customer: {} })).toThrowError(/^\/any\/1: operator "in" needs an array or a string as value, got number$/);
+    });
+  }
+
+  it('codegen never puts analyst text into generated source', () => {
+    const evil = "'); globalThis.pwned = 1; ('";
+    const conditions = {
+      all: [
+        { fact: evil, path: `$["${evil.replace(/"/g, '')}"]`, operator: 'notEqual', value: evil },
+        { fact: 'customer', path: '$.tier', operator: 'in', value: [evil, `\u2028${evil}`] },
+        { fact: 'event', path: "$['x']", operator: 'equal', value: { fact: 'customer', path: '$.a' }, name: evil },
+      ],
+    } as unknown as TopLevelCondition;
+    const test = compileConditions(conditions, { mode: 'codegen' });
+    const source = generatedSources.get(test)!;
+    expect(source).toBeDefined();
+    for (const text of ['pwned', 'tier', 'customer.a', "'x'", 'notEqual']) expect(source).not.toContain(text);
+    expect(test({ customer: { tier: evil }, event: { x: 1 } })).toBe(false);
+    expect((globalThis as Record<string, unknown>).pwned).toBeUndefined();
   });
 });
 

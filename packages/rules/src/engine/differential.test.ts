@@ -69,6 +69,7 @@ const PATHS: readonly (string | undefined)[] = [
   undefined, '', '$', '$.a', '$.b', '$.tier', '$.amount', '$.tags', '$.tags[0]', '$.tags[1]',
   '$.b', '$.tier', '$.amount', '$.tags', '$.amount', '$.tier',
   '$.a.b', '$.a.tier', '$.a.tags[0]', '$.b.a.amount', '$["tier"]', "$['a'].b", '$.missing', '$.tags.length',
+  '$.toString', '$.a.valueOf', "$['__proto__']", '$.tags.map',
 ];
 
 function randomLiteral(r: Rand, operator: string): unknown {
@@ -166,13 +167,16 @@ async function compare(
   mismatches: Mismatch[],
   onOutcome: (o: Outcome) => void,
 ): Promise<void> {
-  const test = compileConditions(conditions);
+  const closures = compileConditions(conditions, { mode: 'closures' });
+  const codegen = compileConditions(conditions, { mode: 'codegen' });
   const engine = createReferenceEngine([{ id: 'r', conditions }]);
   for (const [j, facts] of factsList.entries()) {
-    const compiled = compiledOutcome(test, facts);
+    const compiled = compiledOutcome(closures, facts);
+    const generated = compiledOutcome(codegen, facts);
     const reference = await referenceOutcome(engine, facts);
     onOutcome(reference);
     if (compiled !== reference) mismatches.push({ caseId: `${caseId}/${j}`, compiled, reference, conditions, facts });
+    if (generated !== reference) mismatches.push({ caseId: `${caseId}/${j}/codegen`, compiled: generated, reference, conditions, facts });
     // The explainer's verdict is the compiled one, error included.
     const explained = explainConditions(conditions, facts);
     if (explained.passed !== (compiled === true) || (explained.error !== undefined) !== (compiled === 'throws')) {
@@ -183,7 +187,7 @@ async function compare(
 
 const SEED = 20_261_122;
 
-describe('compiled conditions vs json-rules-engine (differential)', () => {
+describe('compiled conditions (closures and codegen) vs json-rules-engine (differential)', () => {
   it('agree on every operator alone: 10 operators x 200 conditions x 8 facts, true/false/throws each seen', async () => {
     const r = prng(SEED);
     const pool = Array.from({ length: 300 }, () => randomFacts(r));

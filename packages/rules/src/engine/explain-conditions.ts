@@ -3,7 +3,8 @@
 // the compiled predicate, so it is always the engine's answer.
 
 import { parseConditions, type ConditionNode } from './condition-tree.js';
-import { applyOperator, compileAccess, compileTree } from './compile-conditions.js';
+import { compileAccess, compileTree } from './compile-conditions.js';
+import { applyOperator } from './operators.js';
 import type { CompiledCondition, ConditionFacts, TopLevelCondition } from './types.js';
 
 export interface LeafExplanation {

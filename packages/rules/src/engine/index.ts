@@ -1,4 +1,5 @@
-export { compileConditions } from './compile-conditions.js';
+export { compileConditions, DEFAULT_MODE } from './compile-conditions.js';
+export type { CompileOptions, CompileMode } from './compile-conditions.js';
 export { explainConditions } from './explain-conditions.js';
 export type { Explanation, ConditionExplanation, LeafExplanation, GroupExplanation, NotExplanation } from './explain-conditions.js';
 export { createReferenceEngine } from './reference-engine.js';

@@ -1,3 +1,5 @@
+import { ConditionEvaluationError } from './errors.js';
+
 // json-rules-engine 7.3.1's default operators, reproduced expression for expression
 // (node_modules/json-rules-engine/dist/engine-default-operators.js) so that JavaScript's own
 // coercions give both engines the same answer: `equal` is `===`, the numeric operators first run
@@ -69,3 +71,20 @@ export function describeType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
+
+/** Runs an operator with json-rules-engine's failure modes turned into ConditionEvaluationError. */
+export function applyOperator(operator: OperatorName, a: unknown, b: unknown, pointer: string): boolean {
+  if ((operator === 'in' || operator === 'notIn') && !hasIndexOf(b)) {
+    throw new ConditionEvaluationError(pointer, `operator "${operator}" needs an array or a string as value, got ${describeType(b)}`);
+  }
+  try {
+    return OPERATOR_FUNCTIONS[operator](a, b);
+  } catch (err) {
+    throw new ConditionEvaluationError(
+      pointer,
+      `operator "${operator}" cannot compare ${describeType(a)} with ${describeType(b)}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+}
+

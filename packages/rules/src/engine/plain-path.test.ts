@@ -29,3 +29,17 @@ describe('plain paths', () => {
     expect(() => resolvePlainPath(v, '$..b')).toThrow(/expected a property name/);
   });
 });
+
+describe('plain path steps', () => {
+  it('never return inherited members, including __proto__, but do return own ones', () => {
+    const own = JSON.parse('{"__proto__": {"x": 1}, "toString": "mine", "f": 2}') as Record<string, unknown>;
+    expect(readPath(own, ['__proto__', 'x'])).toBe(1);
+    expect(readPath(own, ['toString'])).toBe('mine');
+    expect(readPath({}, ['__proto__'])).toBeUndefined();
+    expect(readPath({ a: {} }, ['a', 'hasOwnProperty'])).toBeUndefined();
+    expect(readPath([1, 2], ['map'])).toBeUndefined();
+    const withFn = { fn: () => 1 };
+    expect(readPath(withFn, ['fn'])).toBe(withFn.fn);
+    expect(readPath({ a: undefined }, ['a', 'b'])).toBeUndefined();
+  });
+});

@@ -41,16 +41,28 @@ export function parsePlainPath(path: string): ParsedPath {
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
+ * One step: `obj[key]` when `obj` is an object and the key is its own property. Written so the
+ * common case costs a plain keyed load: a value that is not a function is known to be own (plain
+ * objects and arrays inherit only methods, and `__proto__` is checked the slow way), so
+ * `hasOwnProperty` runs only for function values and for `__proto__`.
+ */
+export function step(obj: unknown, key: PathSegment): unknown {
+  if (obj === null || typeof obj !== 'object') return undefined;
+  if (key === '__proto__') return hasOwn.call(obj, key) ? (obj as Record<PathSegment, unknown>)[key] : undefined;
+  const v = (obj as Record<PathSegment, unknown>)[key];
+  return typeof v === 'function' && !hasOwn.call(obj, key) ? undefined : v;
+}
+
+/**
  * Reads parsed segments from a value: undefined as soon as a step is not an object or lacks the key.
  * Own properties only, so `$.constructor` or `$.a.toString` never reach the prototype (an array's
- * own `length` is readable).
+ * own `length` is readable). Facts are JSON-shaped data (plain objects and arrays).
  */
 export function readPath(value: unknown, segments: readonly PathSegment[]): unknown {
   let cur: unknown = value;
   for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i]!;
-    if (cur === null || typeof cur !== 'object' || !hasOwn.call(cur, seg)) return undefined;
-    cur = (cur as Record<PathSegment, unknown>)[seg];
+    cur = step(cur, segments[i]!);
+    if (cur === undefined) return undefined;
   }
   return cur;
 }
@@ -60,16 +72,12 @@ export function compilePathReader(segments: readonly PathSegment[]): (value: unk
   if (segments.length === 0) return (v) => v;
   if (segments.length === 1) {
     const a = segments[0]!;
-    return (v) => (v !== null && typeof v === 'object' && hasOwn.call(v, a) ? (v as Record<PathSegment, unknown>)[a] : undefined);
+    return (v) => step(v, a);
   }
   if (segments.length === 2) {
     const a = segments[0]!;
     const b = segments[1]!;
-    return (v) => {
-      if (v === null || typeof v !== 'object' || !hasOwn.call(v, a)) return undefined;
-      const w = (v as Record<PathSegment, unknown>)[a];
-      return w !== null && typeof w === 'object' && hasOwn.call(w, b) ? (w as Record<PathSegment, unknown>)[b] : undefined;
-    };
+    return (v) => step(step(v, a), b);
   }
   const copy = segments.slice();
   return (v) => readPath(v, copy);
