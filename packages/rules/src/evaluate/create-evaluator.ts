@@ -13,9 +13,9 @@ export interface EvaluationInput {
   calendar: Calendar;
 }
 
-/** A rule whose conditions hold for this event (enabled, active at the event's time). */
+/** A rule whose conditions hold for this event (enabled, active at the event's time). Read-only. */
 export interface Candidate {
-  rule: RuleSpec;
+  readonly rule: RuleSpec;
 }
 
 export interface Evaluation {
@@ -48,6 +48,8 @@ export interface Evaluator {
 interface IndexedRule {
   rule: RuleSpec;
   test: CompiledCondition;
+  /** Allocated once: candidates are read-only, so every evaluation can hand out the same object. */
+  candidate: Candidate;
 }
 
 /** Candidate order: group ('' = ungrouped first), priority descending, id. */
@@ -70,7 +72,7 @@ export function createEvaluator(ruleset: Ruleset, options: { engine: EngineKind 
   const byType = new Map<EventType, IndexedRule[]>();
   for (const rule of [...ruleset.rules].sort(compareRules)) {
     if (!rule.enabled) continue;
-    const indexed: IndexedRule = { rule, test: compileConditions(rule.conditions) };
+    const indexed: IndexedRule = { rule, test: compileConditions(rule.conditions), candidate: { rule } };
     for (const t of rule.on) {
       let list = byType.get(t);
       if (!list) byType.set(t, (list = []));
@@ -103,7 +105,7 @@ export function createEvaluator(ruleset: Ruleset, options: { engine: EngineKind 
         const candidates: Candidate[] = [];
         let errors = NO_ERRORS;
         for (let i = 0; i < list.length; i++) {
-          const { rule, test } = list[i] as IndexedRule;
+          const { rule, test, candidate } = list[i] as IndexedRule;
           if (atMs < rule.activeFromMs || atMs >= rule.activeUntilMs) continue;
           let hit: boolean;
           try {
@@ -113,7 +115,7 @@ export function createEvaluator(ruleset: Ruleset, options: { engine: EngineKind 
             errors.push({ ruleId: rule.id, message: (err as Error).message });
             continue;
           }
-          if (hit) candidates.push({ rule });
+          if (hit) candidates.push(candidate);
         }
         return { candidates, errors };
       },
@@ -140,7 +142,7 @@ export function createEvaluator(ruleset: Ruleset, options: { engine: EngineKind 
         // json-rules-engine rejects the whole run when one condition throws.
         return { candidates: [], errors: [{ ruleId: '*', message: (err as Error).message }] };
       }
-      const candidates = list.filter(({ rule }) => active(rule, atMs) && matched.has(rule.id)).map(({ rule }) => ({ rule }));
+      const candidates = list.filter(({ rule }) => active(rule, atMs) && matched.has(rule.id)).map((x) => x.candidate);
       return { candidates, errors: NO_ERRORS };
     },
   };
