@@ -47,6 +47,8 @@ const FIXTURE_ROWS = [
   'C500005,ZZZ,SOMETHING ELSE,-1,2011-10-30 10:00:00,4.00,12345.0,France',
   // A purchase with a negative line: invalid, skipped, and its customer gets no signup.
   '500007,A1,BAD,-3,2011-05-01 09:00:00,1.00,99999.0,Germany',
+  // A date that does not exist: skipped as invalid.
+  '500010,A1,WHATEVER,1,2011-02-30 09:00:00,1.00,17850.0,United Kingdom',
   // A customer whose first appearance is a cancellation.
   'C500008,POST,POSTAGE,-1,2011-05-01 10:00:00,15.00,55555.0,Spain',
   // An invoice whose lines straddle a minute keeps its first time.
@@ -108,13 +110,15 @@ describe('incentive import online-retail (fixture)', () => {
     expect(events.some((e) => e.customerId === '99999')).toBe(false);
 
     const summary = c.stderr();
-    expect(summary).toMatch(/rows read +12\n/);
+    expect(summary).toMatch(/rows read +13\n/);
     expect(summary).toMatch(/guest rows +2 skipped/);
-    expect(summary).toMatch(/invoices +8 with a customer/);
+    expect(summary).toMatch(/invoices +9 with a customer/);
     expect(summary).toMatch(/purchases +4\n/);
     expect(summary).toMatch(/refunds +3 \(1 matched to an earlier invoice, 2 refer to their own C number\)/);
     expect(summary).toMatch(/signups +3\n/);
-    expect(summary).toMatch(/invalid skipped +1 invoices \(1 purchases, 0 cancellations\)\n +1 purchase with a negative quantity/);
+    expect(summary).toMatch(/invalid skipped +2 invoices \(2 purchases, 0 cancellations\)\n/);
+    expect(summary).toMatch(/\n +1 purchase with a negative quantity\n/);
+    expect(summary).toMatch(/\n +1 bad InvoiceDate\n/);
     expect(summary).toMatch(/events written +10 in/);
     expect(summary).not.toContain('\r');
   });

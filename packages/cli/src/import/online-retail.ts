@@ -296,7 +296,9 @@ export async function convertOnlineRetail(
   summary.invoices = invoices.length;
   // The file is in time order already; sort anyway (by instant, not by the text with its
   // offsets) so the output order holds for any input.
-  invoices.sort((a, b) => (a.instant - b.instant) || (a.seq - b.seq));
+  // Invoices without a valid date are skipped below; keep them out of the sort (NaN would make
+  // the comparator inconsistent).
+  invoices.sort((a, b) => (Number.isNaN(a.instant) ? 0 : a.instant) - (Number.isNaN(b.instant) ? 0 : b.instant) || a.seq - b.seq);
 
   const events: IncentiveEvent[] = [];
   const history = new Map<string, PastInvoice[]>();
