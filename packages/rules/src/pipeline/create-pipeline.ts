@@ -97,7 +97,7 @@ function finite(ms: number): number | null {
  * most one rule per group (highest priority whose conditions hold and whose limits allow it; ties by
  * id; ungrouped rules independently), reserve limits, and build the rewards.
  *
- * The limit store is called only when a winning candidate has limits, and then once per "round":
+ * The limit store is called only when some candidate has limits, and then once per "round":
  * a second round happens only when a group's best candidate was refused by its limits.
  */
 export function createPipeline(deps: PipelineDeps): Pipeline {
