@@ -152,7 +152,7 @@ describe('incentive import online-retail (fixture)', () => {
     expect(c.stderr()).toContain(message);
   });
 
-  it('refuses a file that is not gzip, a missing column and a broken quote, naming the problem', async () => {
+  it('refuses a file that is not gzip, a missing column, a broken quote and an unwritable --out, naming the problem', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'online-retail-bad-'));
     writeFileSync(join(dir, 'text.csv.gz'), 'not gzip at all');
     const notGzip = capture({ cwd: dir });
@@ -162,6 +162,10 @@ describe('incentive import online-retail (fixture)', () => {
     const noCountry = capture();
     expect(await run([fixture(FIXTURE_ROWS, HEADER.replace(',Country', ''))], noCountry.io)).toBe(1);
     expect(noCountry.stderr()).toContain('line 1: missing column(s) Country');
+
+    const unwritable = capture();
+    expect(await run([fixture(), '--out', join(dir, 'no-such-dir', 'events.jsonl')], unwritable.io)).toBe(1);
+    expect(unwritable.stderr()).toMatch(/cannot write .*no-such-dir.*ENOENT/);
 
     const brokenQuote = capture();
     expect(await run([fixture(['500001,X,"BROKEN,1,2011-03-26 09:00:00,1.00,1.0,UK'])], brokenQuote.io)).toBe(1);
