@@ -2,10 +2,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Reward } from '@incentive/events';
 import { loadRuleset } from '@incentive/rules';
 import { e2ePipeline } from './harness/e2e.js';
-import { simulateRewards } from './harness/expected-rewards.js';
+import { simulate } from './harness/expected-rewards.js';
 import { RULES_DIR } from './harness/repo.js';
 import { importOnlineRetail, sliceByWeeks } from './harness/retail-slice.js';
-import { collectRewards, type RewardCollector } from './harness/reward-collector.js';
+import { collectRewards } from './harness/reward-collector.js';
 
 // Six weeks (1 Dec 2010 - 11 Jan 2011, ~3,200 events, ~6,300 rewards) is the smallest slice that
 // reaches every reward kind and both clock events: December's holiday double points, birthdays,
@@ -33,7 +33,7 @@ describe('Online Retail through Kafka, rules-engine, scheduler and fulfillment',
     if (!loaded.ok) throw new Error(`rules/ does not load: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
     const year = await importOnlineRetail();
     const slice = sliceByWeeks(year.events, WEEKS, loaded.ruleset.schedule.timezone);
-    const expected = await simulateRewards(RULES_DIR, slice.events);
+    const { rewards: expected } = await simulate(RULES_DIR, slice.events);
 
     // The slice must exercise the product, or equality would prove little.
     const kinds = new Set(expected.map((r) => r.kind));
@@ -45,14 +45,13 @@ describe('Online Retail through Kafka, rules-engine, scheduler and fulfillment',
     cleanups.push(() => pipeline.destroy());
     cleanups.push(() => pipeline.stop());
     await pipeline.setup();
-    let collector: RewardCollector | undefined;
-    cleanups.push(async () => collector?.stop());
-    collector = await collectRewards(pipeline.kafka, pipeline.ctx.topics.rewards, `${pipeline.ctx.runId}.collector`);
+    const collector = await collectRewards(pipeline.kafka, pipeline.ctx.topics.rewards, `${pipeline.ctx.runId}.collector`);
+    cleanups.push(() => collector.stop());
     await pipeline.start('rules-engine');
     await pipeline.start('scheduler', { clockStart: new Date(slice.days[0]!.startMs).toISOString() });
 
     await pipeline.replay(slice);
-    await pipeline.waitQuiescent({ counters: { rewardsOnTopic: async () => collector!.rewards.size }, timeoutMs: 120_000 });
+    await pipeline.waitQuiescent({ counters: { rewardsOnTopic: async () => collector.rewards.size }, timeoutMs: 120_000 });
 
     expect(collector.invalid()).toBe(0);
     expect(collector.rewards.size).toBe(expected.length);

@@ -7,7 +7,7 @@ import type { IncentiveEvent } from '@incentive/events';
 import { createSchedulerClock, type SchedulerClock } from './scheduler-clock.js';
 import { publishEvents } from './publish-events.js';
 import { waitForQuiescence, groupLag, type QuiescenceState } from './quiescence.js';
-import type { RetailSlice } from './retail-slice.js';
+import type { RetailSlice, SliceDay } from './retail-slice.js';
 import { serviceEnv, type RunContext } from './run-context.js';
 import { spawnService, waitReady, type ServiceName, type ServiceProcess } from './service-process.js';
 
@@ -53,7 +53,15 @@ export interface Pipeline {
    * complete (its clock events are then on the topic, ahead of the day's events), then publishes the
    * day's events. This is the order in which `simulate --clock daily` sees them.
    */
-  replay(slice: RetailSlice, options?: { clock?: boolean; onProgress?: (p: ReplayProgress) => void }): Promise<void>;
+  replay(
+    slice: RetailSlice,
+    options?: {
+      clock?: boolean;
+      onProgress?: (p: ReplayProgress) => void;
+      /** Runs before the tick of `day` (tests: kill or restart a scheduler here). */
+      beforeTick?: (day: SliceDay, index: number) => Promise<void>;
+    },
+  ): Promise<void>;
   /** Waits until rules-engine, scheduler index and fulfillment have no lag and the counters are stable. */
   waitQuiescent(options?: { counters?: Record<string, () => Promise<number>>; timeoutMs?: number; onPoll?: (s: QuiescenceState) => void }): Promise<QuiescenceState>;
   /** Description of the first service that died unexpectedly, if any. */
@@ -136,6 +144,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       for (let i = 0; i < slice.days.length; i++) {
         const day = slice.days[i]!;
         if (i > 0 && withClock) {
+          await replayOptions.beforeTick?.(day, i);
           await waitForQuiescence({
             admin,
             stages: [{ groupId: ctx.groups.scheduler, topic: ctx.topics.events }],

@@ -23,6 +23,9 @@ export function createSchedulerClock(deps: { ctx: RunContext; redis: Redis; serv
   return {
     lastTick,
     async advanceTo(instant, date, failed) {
+      // Already run (a restarted scheduler caught up on its own): moving a clock back is refused.
+      const before = await lastTick();
+      if (before !== null && before >= date) return;
       const running = deps.services();
       if (running.length === 0) throw new Error('advanceTo: no scheduler is running');
       // Every instance's clock moves (whichever holds the lease runs the ticks). POST /advance answers
