@@ -120,10 +120,11 @@ export async function runSimulation(lines: AsyncIterable<string> | Iterable<stri
     if (summary.firstEventAt === null) summary.firstEventAt = event.occurredAt;
     if (planner && latestIso !== null && atMs >= nextMidnightMs) await tick(event.occurredAt, lineNo);
     if (atMs > latestMs) {
+      // The next midnight moves only when a new local day starts (or on the first event).
+      if (planner && (latestIso === null || atMs >= nextMidnightMs)) nextMidnightMs = startOfLocalDay(nextDate(localDateOf(timezone, atMs)), timezone);
       latestMs = atMs;
       latestIso = event.occurredAt;
       summary.lastEventAt = event.occurredAt;
-      if (planner) nextMidnightMs = startOfLocalDay(nextDate(localDateOf(timezone, atMs)), timezone);
     }
     await process(event, lineNo);
     await opts.rewards.maybeFlush();

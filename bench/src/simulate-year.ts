@@ -1,0 +1,91 @@
+// `incentive simulate` over the whole Online Retail year with --clock daily: wall time in-process
+// (best of 3) and as a fresh process (`pnpm incentive`-equivalent, includes startup), plus the same
+// run on json-rules-engine (--engine reference) in this run as the baseline, with a check that both
+// engines produce byte-identical reward output.
+//
+//   pnpm --filter @incentive/bench simulate-year [-- --events FILE --csv FILE --no-reference]
+
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runCli } from '@incentive/cli';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '/tmp/incentive-bench/online-retail.jsonl' },
+    csv: { type: 'string', default: resolve(ROOT, '../shared/data/online-retail/online-retail.csv.gz') },
+    rules: { type: 'string', default: resolve(ROOT, 'rules') },
+    'no-reference': { type: 'boolean', default: false },
+  },
+});
+const out = (s = ''): void => void process.stdout.write(`${s}\n`);
+
+function sink(): { stream: Writable; result: () => { lines: number; sha256: string; text: string } } {
+  const hash = createHash('sha256');
+  let lines = 0;
+  let keep = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      for (const b of chunk) if (b === 10) lines++;
+      if (keep.length < 1_000_000) keep += chunk.toString('utf8');
+      done();
+    },
+  });
+  return { stream, result: () => ({ lines, sha256: hash.digest('hex'), text: keep }) };
+}
+
+async function inProcess(argv: string[]): Promise<{ ms: number; code: number; rewards: number; sha256: string; stderr: string }> {
+  const o = sink();
+  const e = sink();
+  const stdin = new PassThrough();
+  stdin.end();
+  const t0 = performance.now();
+  const code = await runCli(argv, { stdout: o.stream, stderr: e.stream, stdin, env: {}, cwd: ROOT });
+  const ms = performance.now() - t0;
+  const r = o.result();
+  return { ms, code, rewards: r.lines, sha256: r.sha256, stderr: e.result().text };
+}
+
+if (!existsSync(values.events)) {
+  mkdirSync(dirname(values.events), { recursive: true });
+  out(`# importing ${values.csv} -> ${values.events}`);
+  const r = await inProcess(['import', 'online-retail', values.csv, '--out', values.events]);
+  if (r.code !== 0) throw new Error(`import failed (exit ${r.code}): ${r.stderr}`);
+}
+
+const args = ['simulate', '--rules', values.rules, '--events', values.events, '--clock', 'daily', '--no-progress'];
+out(`# simulate over the Online Retail year — ${new Date().toISOString()}, node ${process.version}`);
+out(`# ${args.join(' ')}`);
+
+const runs = [];
+for (let i = 0; i < 3; i++) runs.push(await inProcess(args));
+const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+if (best.code !== 0) throw new Error(`simulate failed: ${best.stderr}`);
+out(best.stderr.trimEnd());
+out();
+out(`in-process (compiled): ${runs.map((r) => `${(r.ms / 1000).toFixed(2)} s`).join(', ')} -> best ${(best.ms / 1000).toFixed(2)} s, ${best.rewards} rewards`);
+
+const t0 = performance.now();
+const child = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', resolve(ROOT, 'packages/cli/src/main.ts'), ...args], {
+  cwd: ROOT,
+  maxBuffer: 1 << 30,
+  encoding: 'buffer',
+});
+const childMs = performance.now() - t0;
+const childSha = createHash('sha256').update(child.stdout).digest('hex');
+out(`fresh process (node + tsx startup + run): ${(childMs / 1000).toFixed(2)} s, exit ${child.status}, output ${childSha === best.sha256 ? 'identical' : 'DIFFERENT'}`);
+
+if (!values['no-reference']) {
+  const ref = await inProcess([...args, '--engine', 'reference']);
+  out(
+    `json-rules-engine (--engine reference): ${(ref.ms / 1000).toFixed(2)} s -> compiled is ${(ref.ms / best.ms).toFixed(1)}x faster; ` +
+      `reward output ${ref.sha256 === best.sha256 ? 'byte-identical' : 'DIFFERENT'} (${ref.rewards} vs ${best.rewards} rewards)`,
+  );
+}
+out(`target: simulate over the year with --clock daily < 3 s -> ${(best.ms / 1000).toFixed(2)} s in-process, ${(childMs / 1000).toFixed(2)} s as a fresh process`);
