@@ -31,7 +31,16 @@ export async function createTestEnv(extra: Record<string, string> = {}): Promise
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, [topic], { partitions: 3 });
+    // The shared broker is busy with other suites: a fresh topic's leaders can lag, so retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ensureTopics(admin, [topic], { partitions: 3 });
+        break;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
   } finally {
     await admin.disconnect();
   }

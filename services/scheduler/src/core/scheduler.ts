@@ -86,6 +86,9 @@ export function createScheduler(deps: SchedulerDeps) {
   let abort = new AbortController();
   let lastLoopAt = Date.now();
   let lastTickSeen: string | null = null;
+  // The first start's progress is set from the clock at start(), not at the first run: an
+  // advanceTo() racing the loop's first run must not swallow the ticks it asks for.
+  let startedAtMs = deps.clock.now().getTime();
 
   async function dropLeadership(reason: string, release: boolean): Promise<void> {
     const v = leaseValue;
@@ -153,7 +156,7 @@ export function createScheduler(deps: SchedulerDeps) {
     const nowMs = deps.clock.now().getTime();
     let last = await deps.control.lastTick();
     if (last === null) {
-      last = await deps.control.initLastTick(lease, initialLastTick(nowMs, tz, deps.firstTick));
+      last = await deps.control.initLastTick(lease, initialLastTick(startedAtMs, tz, deps.firstTick));
       if (last === null) throw new RetryableError('scheduler: lease lost before the first tick was set');
       log.info({ lastTick: last }, 'first start: tick progress initialised');
     }
@@ -177,7 +180,7 @@ export function createScheduler(deps: SchedulerDeps) {
       lastTickSeen = te.date;
       ticks.push(summary);
       deps.onTick?.(summary);
-      log.info({ tick: te.date, ...te.counts }, 'tick completed');
+      log.info({ tick: te.date, birthdays: te.counts.birthday, inactivity: te.counts.inactivity, leaderboard: te.counts.leaderboard }, 'tick completed');
     }
     return { leader: true, ticks, lastTick: lastTickSeen };
   }
@@ -217,6 +220,7 @@ export function createScheduler(deps: SchedulerDeps) {
   return {
     async start(): Promise<void> {
       if (loop) return;
+      startedAtMs = deps.clock.now().getTime();
       abort = new AbortController();
       loop = loopBody();
     },
