@@ -9,6 +9,7 @@ import { ledgerReport, type LedgerReport } from '../harness/ledger-report.js';
 import { createPipeline, type Pipeline } from '../harness/pipeline.js';
 import { REPO_ROOT, RULES_DIR } from '../harness/repo.js';
 import { importOnlineRetail, sliceByWeeks } from '../harness/retail-slice.js';
+import { collectEventIds, type EventIdCollector } from '../harness/event-collector.js';
 import { collectRewards, type RewardCollector } from '../harness/reward-collector.js';
 import { createRunContext, newRunId } from '../harness/run-context.js';
 import type { ServiceName } from '../harness/service-process.js';
@@ -73,19 +74,23 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const log = createWriteStream(logFile, { flags: 'a' });
   const pipeline: Pipeline = createPipeline({ ctx, partitions: args.partitions, log, logLevel: env.LOG_LEVEL ?? 'info' });
   let collector: RewardCollector | undefined;
+  let clockCollector: EventIdCollector | undefined;
 
   // Ctrl-C: stop what we started (children get SIGTERM, in reverse start order), then exit. A second
   // Ctrl-C does not wait any longer.
   let interrupted = 0;
+  const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupted++;
     if (interrupted > 1) {
       for (const s of pipeline.services) s.child.kill('SIGKILL');
       process.exit(130);
     }
+    abort.abort(new Error(signal));
     say(`\n${signal}: stopping the services this demo started (Ctrl-C again to kill them) ...`);
     void (async () => {
       await collector?.stop().catch(() => undefined);
+      await clockCollector?.stop().catch(() => undefined);
       await pipeline.stop();
       say(`stopped. Run ${runId}'s data is kept (topics ${ctx.topicPrefix}*, database ${ctx.mongoDbName}); logs in ${logFile}`);
       process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -113,11 +118,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       say(`  ${name}: ready`);
     }
     const withClock = started.includes('scheduler');
-    collector = await collectRewards(pipeline.kafka, ctx.topics.rewards, `${runId}.demo-report`);
+    collector = await collectRewards(pipeline.kafka, ctx.topics.rewards, `${runId}.demo-rewards`);
+    clockCollector = await collectEventIds(pipeline.kafka, ctx.topics.events, `${runId}.demo-clock`, (id) => id.startsWith('clock:'));
 
     const t0 = performance.now();
     const bar = createProgressBar('Publishing', slice.events.length);
-    await pipeline.replay(slice, { clock: withClock, onProgress: (p) => bar.update(p.published, `day ${p.day}/${p.days} ${p.date}`) });
+    await pipeline.replay(slice, { clock: withClock, signal: abort.signal, onProgress: (p) => bar.update(p.published, `day ${p.day}/${p.days} ${p.date}`) });
     bar.done(`${slice.events.length.toLocaleString('en-GB')} events published to ${ctx.topics.events} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     say('Waiting for the pipeline to drain (consumer lag 0, reward counts stable) ...');
@@ -125,6 +131,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     await pipeline.waitQuiescent({
       counters: {
         rewardsOnTopic: async () => collector!.rewards.size,
+        clockEvents: async () => clockCollector!.total(),
         ...(started.includes('fulfillment') ? { rewardsInMongo } : {}),
       },
     });
@@ -133,7 +140,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     let ledger: LedgerReport | null = null;
     if (started.includes('fulfillment')) ledger = await ledgerReport(pipeline.mongo);
     const customers = await customerReport(pipeline.redis, ctx.redisKeyPrefix);
-    const clockEvents = withClock ? await countClockEvents(collector) : null;
+    const clockEvents = withClock ? clockCollector.byType() : null;
     process.stdout.write(
       formatSummary({
         slice: {
@@ -155,8 +162,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       }),
     );
     return 0;
+  } catch (err) {
+    // Interrupted: whatever failed on the way down (an aborted replay, a closed client) is expected;
+    // the signal handler stops everything and exits.
+    if (abort.signal.aborted) await new Promise(() => undefined);
+    throw err;
   } finally {
     await collector?.stop().catch(() => undefined);
+    await clockCollector?.stop().catch(() => undefined);
     await pipeline.stop();
     if (args.cleanup) {
       await pipeline.destroy();
@@ -164,16 +177,4 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     }
     log.end();
   }
-}
-
-/** Clock events as seen by the rules: rewards whose source event is a clock event (`clock:<type>:...`). */
-async function countClockEvents(collector: RewardCollector): Promise<Record<string, number>> {
-  const sources = new Map<string, string>();
-  for (const r of collector.rewards.values()) {
-    const m = /^clock:([a-z.]+):/.exec(r.sourceEventId);
-    if (m) sources.set(r.sourceEventId, m[1]!);
-  }
-  const out: Record<string, number> = {};
-  for (const type of sources.values()) out[type] = (out[type] ?? 0) + 1;
-  return out;
 }

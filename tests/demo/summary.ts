@@ -48,10 +48,11 @@ export function formatSummary(s: DemoSummary): string {
   const eventsPerSecond = s.wallSeconds > 0 ? s.slice.events / s.wallSeconds : 0;
   out.push('', `══ Incentive engine demo: ${s.slice.label} of Online Retail ══`, '');
   out.push(`Replayed ${n(s.slice.events)} events (${n(s.slice.customers)} customers, ${s.slice.from} to ${s.slice.to}, ${n(s.slice.days)} days)`);
-  out.push(`through Kafka → rules-engine → fulfillment → MongoDB in ${s.wallSeconds.toFixed(1)} s: ${n(Math.round(eventsPerSecond))} events/s end to end.`);
+  const path = ['Kafka', 'rules-engine', ...(s.services.includes('fulfillment') ? ['fulfillment', 'MongoDB'] : [])];
+  out.push(`through ${path.join(' → ')} in ${s.wallSeconds.toFixed(1)} s: ${n(Math.round(eventsPerSecond))} events/s end to end.`);
   if (s.clockEvents) {
     const parts = Object.entries(s.clockEvents).map(([type, count]) => `${n(count)} ${type}`);
-    out.push(`The scheduler ran ${n(s.slice.days - 1)} daily ticks and raised ${parts.length > 0 ? parts.join(', ') : 'no'} clock events.`);
+    out.push(`The scheduler's clock moved through ${n(s.slice.days - 1)} midnights, raising ${parts.length > 0 ? parts.join(', ') : 'no'} clock events.`);
   }
 
   const byRule = new Map<string, Reward[]>();

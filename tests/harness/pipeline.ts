@@ -58,6 +58,8 @@ export interface Pipeline {
     options?: {
       clock?: boolean;
       onProgress?: (p: ReplayProgress) => void;
+      /** Stops the replay at the next day boundary (Ctrl-C in the demo). */
+      signal?: AbortSignal;
       /** Runs before the tick of `day` (tests: kill or restart a scheduler here). */
       beforeTick?: (day: SliceDay, index: number) => Promise<void>;
     },
@@ -143,6 +145,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const total = slice.events.length;
       for (let i = 0; i < slice.days.length; i++) {
         const day = slice.days[i]!;
+        replayOptions.signal?.throwIfAborted();
         if (i > 0 && withClock) {
           await replayOptions.beforeTick?.(day, i);
           await waitForQuiescence({
