@@ -154,7 +154,9 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
           metrics.pausedPartitions.dec();
           plog.info({}, 'partition resumed');
         }
-        for (const o of result.outcomes) metrics.eventsProcessed.inc({ outcome: o });
+        const counts = new Map<string, number>();
+        for (const o of result.outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
+        for (const [outcome, n] of counts) metrics.eventsProcessed.inc({ outcome }, n);
         p.resolveOffset(last.offset);
         await p.commitOffsetsIfNecessary();
         const now = Date.now();

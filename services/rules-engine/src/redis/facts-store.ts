@@ -1,9 +1,8 @@
 import type { KeyLayout } from './keys.js';
-import { COMMIT_LUA, MARK_PUBLISHED_LUA, defineScript, redisError, type ScriptRedis } from './scripts.js';
+import { COMMIT_LUA, LOAD_LUA, MARK_PUBLISHED_LUA, defineScript, redisError, type ScriptRedis } from './scripts.js';
 
 /** What the store needs from ioredis. With `enableAutoPipelining`, the concurrent calls below leave as one write per node. */
 export interface FactsRedis extends ScriptRedis {
-  hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
   exists(...keys: string[]): Promise<number>;
 }
 
@@ -66,6 +65,7 @@ export interface FactsStoreDeps<S> {
 
 const commitScript = defineScript(COMMIT_LUA);
 const markScript = defineScript(MARK_PUBLISHED_LUA);
+const loadScript = defineScript(LOAD_LUA);
 
 export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S> {
   const { redis, keys } = deps;
@@ -84,16 +84,17 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
         const out = new Map<string, LoadedCustomer<S>>();
         await Promise.all(
           requests.map(async ({ customerId, eventIds }) => {
-            const [stateRow, ...appliedRows] = await Promise.all([
-              redis.hmget(keys.state(customerId), 'v', 's'),
-              ...eventIds.map((id) => redis.hmget(keys.applied(customerId, id), 'o', 'p', 'out')),
-            ]);
+            // One script call per customer: state and every applied-event record live in its slot.
+            const row = (await loadScript.run(redis, [keys.state(customerId), ...eventIds.map((id) => keys.applied(customerId, id))], [])) as (string | null)[];
             const applied = new Map<string, AppliedRecord>();
             eventIds.forEach((id, i) => {
-              const [o, p, outJson] = appliedRows[i] ?? [];
+              const o = row[2 + i * 3];
+              const p = row[3 + i * 3];
+              const outJson = row[4 + i * 3];
               if (o) applied.set(id, { origin: o, published: p === '1', outbox: outJson ? (JSON.parse(outJson) as OutboxMessage[]) : [] });
             });
-            const [v, s] = stateRow ?? [];
+            const v = row[0];
+            const s = row[1];
             let state: S | undefined;
             let stateError: string | undefined;
             try {
@@ -132,7 +133,9 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
 
     markPublished(entries) {
       return guard('markPublished', async () => {
-        await Promise.all(entries.map((e) => markScript.run(redis, [keys.applied(e.customerId, e.eventId)], [])));
+        const byCustomer = new Map<string, string[]>();
+        for (const e of entries) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), keys.applied(e.customerId, e.eventId)]);
+        await Promise.all([...byCustomer.values()].map((k) => markScript.run(redis, k, [])));
       });
     },
   };

@@ -56,14 +56,36 @@ end
 return nv
 `;
 
-/** After the outbox was acknowledged by Kafka: mark published and drop the outbox copy. Never recreates an expired key. */
-export const MARK_PUBLISHED_LUA = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('HSET', KEYS[1], 'p', '1')
-  redis.call('HDEL', KEYS[1], 'out')
-  return 1
+/**
+ * Reads one customer in one call: the state (version, JSON) and, per applied-event key, its
+ * origin, published flag and outbox. KEYS[1] state, KEYS[2..] applied-event keys.
+ */
+export const LOAD_LUA = `
+local out = redis.call('HMGET', KEYS[1], 'v', 's')
+for i = 2, #KEYS do
+  local r = redis.call('HMGET', KEYS[i], 'o', 'p', 'out')
+  local b = 2 + (i - 2) * 3
+  out[b + 1] = r[1]
+  out[b + 2] = r[2]
+  out[b + 3] = r[3]
 end
-return 0
+return out
+`;
+
+/**
+ * After the outbox was acknowledged by Kafka: mark published and drop the outbox copy, for all
+ * given applied-event keys of one customer. Never recreates an expired key.
+ */
+export const MARK_PUBLISHED_LUA = `
+local n = 0
+for i = 1, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    redis.call('HSET', KEYS[i], 'p', '1')
+    redis.call('HDEL', KEYS[i], 'out')
+    n = n + 1
+  end
+end
+return n
 `;
 
 /**
