@@ -89,6 +89,10 @@ export function createScheduler(deps: SchedulerDeps) {
   // The first start's progress is set from the clock at start(), not at the first run: an
   // advanceTo() racing the loop's first run must not swallow the ticks it asks for.
   let startedAtMs = deps.clock.now().getTime();
+  // Ticks completed by this instance (bounded), so advanceTo reports ticks that a concurrent loop
+  // run completed for it too.
+  const completed: TickSummary[] = [];
+  let completedCount = 0;
 
   async function dropLeadership(reason: string, release: boolean): Promise<void> {
     const v = leaseValue;
@@ -179,6 +183,9 @@ export function createScheduler(deps: SchedulerDeps) {
       }
       lastTickSeen = te.date;
       ticks.push(summary);
+      completed.push(summary);
+      completedCount++;
+      if (completed.length > 1000) completed.shift();
       deps.onTick?.(summary);
       log.info({ tick: te.date, birthdays: te.counts.birthday, inactivity: te.counts.inactivity, leaderboard: te.counts.leaderboard }, 'tick completed');
     }
@@ -240,8 +247,11 @@ export function createScheduler(deps: SchedulerDeps) {
      */
     async advanceTo(to: Date): Promise<RunResult> {
       if (!isManualClock(deps.clock)) throw new Error('advanceTo: the scheduler runs on the system clock (set SCHEDULER_CLOCK=manual)');
+      const mark = completedCount;
       deps.clock.advanceTo(to);
-      return runDue();
+      const result = await runDue();
+      const since = completedCount - mark;
+      return { ...result, ticks: since === 0 ? [] : completed.slice(-since) };
     },
     status() {
       return { leader: leaseValue !== null, lastTick: lastTickSeen, now: deps.clock.now().toISOString(), lastLoopAt };
