@@ -17,6 +17,10 @@ export function createClockPublisher(deps: { kafka: Pick<Kafka, 'producer'>; top
       if (producer) return;
       const p = deps.kafka.producer({ transactionalId: deps.transactionalId, idempotent: true, maxInFlightRequests: 1 });
       await p.connect();
+      // kafkajs runs InitProducerId for the transactional id lazily, at the first transaction():
+      // open and abort an empty one now, so that connecting is what fences a former leader.
+      const fence = await p.transaction();
+      await fence.abort();
       producer = p;
     },
     async publish(events: readonly IncentiveEvent[]): Promise<void> {
