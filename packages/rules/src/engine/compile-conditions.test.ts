@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileConditions, ConditionEvaluationError, ConditionSyntaxError, createReferenceEngine } from './index.js';
 import type { ConditionFacts, TopLevelCondition } from './index.js';
@@ -149,6 +153,23 @@ describe('compileConditions: json-rules-engine semantics', () => {
       expect(() => test({ customer: {} })).toThrowError(/^\/any\/1: operator "in" needs an array or a string as value, got number$/);
     });
   }
+
+  it('codegen falls back to closures in a process where code generation from strings is disabled', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nocodegen-'));
+    const script = join(dir, 'probe.mjs');
+    const engine = new URL('./index.ts', import.meta.url).href;
+    writeFileSync(
+      script,
+      `const { compileConditions } = await import(${JSON.stringify(engine)});
+const t = compileConditions({ all: [{ fact: 'customer', path: '$.tier', operator: 'in', value: ['gold'] }] }, { mode: 'codegen' });
+let generated = true; try { new Function('return 1'); } catch { generated = false; }
+console.log(JSON.stringify([generated, t({ customer: { tier: 'gold' } }), t({ customer: { tier: 'x' } })]));`,
+    );
+    const r = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--conditions=source', '--import', 'tsx', script], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([false, true, false]);
+  }, 30_000);
 
   it('codegen never puts analyst text into generated source', () => {
     const evil = "'); globalThis.pwned = 1; ('";
