@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { parseRewardJson } from '@incentive/events';
 import { loadFixtures, loadRuleset } from '@incentive/rules';
@@ -76,6 +80,23 @@ describe('incentive simulate (command)', () => {
     expect(stderr).toMatch(/^\s+1\s+schema at data\.amount: must be >= 0$/m);
     expect(stderr).toMatch(/^rewards: 4$/m);
     expect(stderr).toMatch(/^\s+base-points\s+2\s+160 points$/m);
+  });
+
+  it('reads a gzipped events file and writes --explain-to a file, leaving stderr to the summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
+    try {
+      const events = join(dir, 'events.jsonl.gz');
+      writeFileSync(events, gzipSync([signup('s1', 'c1', '2026-03-01T10:00:00Z'), purchase('p1', 'c1', '2026-03-02T10:00:00Z', 120)].join('\r\n') + '\r\n'));
+      const explainFile = join(dir, 'explain.txt');
+      const { code, stdout, stderr } = await runCli(['--rules', RULES_DIR, '--events', events, '--explain-to', explainFile]);
+      expect(code).toBe(0);
+      expect(stdout.trim().split('\n')).toHaveLength(3);
+      expect(stderr).toMatch(/events: 2 lines read, 2 accepted, 0 rejected/);
+      expect(stderr).not.toMatch(/conditions failed/);
+      expect(readFileSync(explainFile, 'utf8')).toMatch(/^signup s1 customer c1 at 2026-03-01T10:00:00Z: 1 rule\(s\)\n {2}welcome-coupon: matched, rewarded$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad usage with exit 2 and unloadable rules with exit 1 (problems listed)', async () => {
