@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@incentive/platform';
-import { loadConfig } from './config.js';
+import { readFileSync } from 'node:fs';
+import { configSchema, loadConfig } from './config.js';
 
 const base = { KAFKA_BROKERS: 'localhost:9092', REDIS_URL: 'redis://localhost:6379' };
 
@@ -31,5 +32,18 @@ describe('loadConfig', () => {
   it('accepts a manual clock with a start instant', () => {
     const c = loadConfig({ ...base, SCHEDULER_CLOCK: 'manual', SCHEDULER_CLOCK_START: '2010-12-01T00:00:00Z' });
     expect(c.SCHEDULER_CLOCK_START).toBe('2010-12-01T00:00:00Z');
+  });
+});
+
+describe('.env.example', () => {
+  it('lists exactly the schema variables and loads as is', () => {
+    const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const env: Record<string, string> = {};
+    for (const line of text.split('\n')) {
+      const m = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+      if (m) env[m[1]!] = m[2]!;
+    }
+    expect(Object.keys(env).sort()).toEqual(Object.keys(configSchema.shape).sort());
+    expect(loadConfig(env).SCHEDULER_CLOCK_START).toBeUndefined();
   });
 });

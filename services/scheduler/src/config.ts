@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { envBool, envInt, envList, envLogLevel, parseEnv } from '@incentive/platform';
 
 const DAY_MS = 86_400_000;
+
+/** Optional variable: unset or empty (as in `.env.example`) both mean "not set". */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -43,11 +46,11 @@ export const configSchema = z.object({
   /** `system`: real time. `manual`: the clock only moves through POST /advance (demo, tests). */
   SCHEDULER_CLOCK: z.enum(['system', 'manual']).default('system'),
   /** Start instant of the manual clock (RFC 3339); required when SCHEDULER_CLOCK=manual. */
-  SCHEDULER_CLOCK_START: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 date-time').optional(),
+  SCHEDULER_CLOCK_START: optional(z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 date-time')),
   /** First tick date (YYYY-MM-DD) when no tick was ever completed; default: the next local midnight. */
-  SCHEDULER_FIRST_TICK: z.string().regex(DATE, 'must be YYYY-MM-DD').optional(),
+  SCHEDULER_FIRST_TICK: optional(z.string().regex(DATE, 'must be YYYY-MM-DD')),
   /** Unique name of this instance in the lease (defaults to hostname-pid). */
-  SCHEDULER_INSTANCE_ID: z.string().regex(/^[^|]+$/, 'must not contain "|"').optional(),
+  SCHEDULER_INSTANCE_ID: optional(z.string().regex(/^[^|]+$/, 'must not contain "|"')),
   /** Lease time-to-live; the leader renews it every poll and before every tick. */
   LEASE_TTL_MS: envInt(15_000, { min: 1_000 }),
   /** How often the loop looks for due ticks (and renews the lease); must be well below LEASE_TTL_MS. */
