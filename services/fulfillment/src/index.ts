@@ -1,1 +1,12 @@
-export {};
+export { configSchema, loadConfig } from './config.js';
+export type { Config } from './config.js';
+export { createFulfillmentWorker } from './worker.js';
+export type { FulfillmentWorker, FulfillmentWorkerDeps } from './worker.js';
+export { createRewardApplier } from './reward-applier.js';
+export type { AppliedReward, Clock, KafkaSource, RewardApplier, RewardMessage, RewardOutcome } from './reward-applier.js';
+export { createRedemptionApplier, decideRedemption } from './redemption-applier.js';
+export type { RedemptionApplier, RedemptionOutcome } from './redemption-applier.js';
+export { planClawback } from './clawback.js';
+export type { ClawbackPlan } from './clawback.js';
+export { connectMongo } from './mongo.js';
+export { createMetrics } from './ops/metrics.js';

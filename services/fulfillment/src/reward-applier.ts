@@ -1,0 +1,520 @@
+import type { mongo } from 'mongoose';
+import type { CouponReward, NotificationEvent, Reward } from '@incentive/events';
+import {
+  EMPTY_HEAD,
+  chainEntry,
+  createCouponCodeGenerator,
+  entrySlotId,
+  isDuplicateKey,
+  type ChainedEntry,
+  type CouponCodeGenerator,
+  type CouponDoc,
+  type GiftOrderDoc,
+  type LedgerModels,
+  type OrderClawback,
+  type OrderEarn,
+  type OrderPointsDoc,
+  type PointsEntryDoc,
+  type RewardDoc,
+  type WalletDoc,
+} from '@incentive/ledger';
+import { RetryableError } from '@incentive/platform';
+import { planClawback } from './clawback.js';
+
+export interface KafkaSource {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface RewardMessage {
+  reward: Reward;
+  source: KafkaSource;
+}
+
+export type RewardOutcome = 'applied' | 'noop' | 'duplicate';
+
+export interface AppliedReward {
+  rewardId: string;
+  customerId: string;
+  kind: Reward['kind'];
+  outcome: RewardOutcome;
+  reason?: string;
+  notification?: NotificationEvent;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface RewardApplierDeps {
+  models: LedgerModels;
+  clock: Clock;
+  codes?: CouponCodeGenerator;
+  /** Largest number of documents per insertMany/bulkWrite (FerretDB v1 stalls on update batches of 100+). */
+  writeBatchSize?: number;
+  /** Customers whose heads are loaded concurrently. */
+  readConcurrency?: number;
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+interface Head {
+  seq: number;
+  hash: string;
+  balance: number;
+  source?: KafkaSource;
+}
+
+/** Badges named `tier:<name>` set the wallet tier instead of joining the badge list. */
+const TIER_BADGE_PREFIX = 'tier:';
+
+/** A reward that could not be applied and never will be: it goes to the rewards dead-letter topic. */
+export class RewardRejectedError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'RewardRejectedError';
+  }
+}
+
+function sourceAfter(source: KafkaSource, head: Head): boolean {
+  if (!head.source || head.source.topic !== source.topic || head.source.partition !== source.partition) return true;
+  return BigInt(source.offset) > BigInt(head.source.offset);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+/** Duplicate-key failures of an unordered insertMany, by index; any other failure is rethrown. */
+function duplicateIndexes(err: unknown): number[] {
+  const e = err as { code?: number; writeErrors?: { index: number; code: number }[] | { index: number; code: number } };
+  const list = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+  if (list.length === 0) {
+    if (isDuplicateKey(err)) return [0];
+    throw err;
+  }
+  if (list.some((w) => w.code !== 11000)) throw err;
+  return list.map((w) => w.index);
+}
+
+function orderKey(customerId: string, orderId: string): string {
+  return `${customerId}#${orderId}`;
+}
+
+function couponExpiry(reward: CouponReward): Date {
+  if (reward.expiresAt) return new Date(reward.expiresAt);
+  return new Date(new Date(reward.issuedAt).getTime() + reward.validDays * 86_400_000);
+}
+
+/**
+ * Applies reward batches to MongoDB with an exactly-once effect and no transactions.
+ *
+ * Write order for one batch (every step idempotent, so a crash between any two is repaired by
+ * redelivery):
+ *   1. points entries, insertMany ordered, per customer in chain order (slot `_id` + unique entryId)
+ *   2. projections of the ledger: wallet heads (conditional on headSeq), order docs ($addToSet)
+ *   3. coupons, gift orders (unique per reward), badges/tier ($addToSet / $set)
+ *   4. reward records (the audit trail of what each reward did)
+ * The ledger is the truth; wallet and order docs are projections that a cold start rebuilds by
+ * walking the chain from the wallet's head to the ledger's real head (`loadHead`).
+ */
+export function createRewardApplier(deps: RewardApplierDeps) {
+  const { models, clock } = deps;
+  const codes = deps.codes ?? createCouponCodeGenerator();
+  const writeBatch = deps.writeBatchSize ?? 50;
+  const readConcurrency = deps.readConcurrency ?? 16;
+  const heads = new Map<string, Head>();
+
+  const col = {
+    entries: models.PointsEntry.collection as unknown as mongo.Collection<PointsEntryDoc>,
+    wallets: models.Wallet.collection as unknown as mongo.Collection<WalletDoc>,
+    orders: models.OrderPoints.collection as unknown as mongo.Collection<OrderPointsDoc>,
+    coupons: models.Coupon.collection as unknown as mongo.Collection<CouponDoc>,
+    gifts: models.GiftOrder.collection as unknown as mongo.Collection<GiftOrderDoc>,
+    rewards: models.Reward.collection as unknown as mongo.Collection<RewardDoc>,
+  };
+
+  /** Ledger-derived updates to apply after entries are written (also used to repair a lagging wallet). */
+  interface Projection {
+    walletHeads: Map<string, { head: Head }>;
+    orderEarns: Map<string, { customerId: string; orderId: string; earns: OrderEarn[]; clawbacks: OrderClawback[] }>;
+  }
+
+  function project(p: Projection, entry: ChainedEntry, source: KafkaSource | undefined): void {
+    p.walletHeads.set(entry.customerId, { head: { seq: entry.seq, hash: entry.hash, balance: entry.balanceAfter, ...(source ? { source } : {}) } });
+    if (entry.orderId === null) return;
+    const key = orderKey(entry.customerId, entry.orderId);
+    let o = p.orderEarns.get(key);
+    if (!o) p.orderEarns.set(key, (o = { customerId: entry.customerId, orderId: entry.orderId, earns: [], clawbacks: [] }));
+    // Field order is fixed: $addToSet compares sub-documents field by field.
+    if (entry.type === 'earn') o.earns.push({ entryId: entry.entryId, points: entry.points, orderAmount: entry.orderAmount });
+    if (entry.type === 'clawback') o.clawbacks.push({ entryId: entry.entryId, rewardId: entry.rewardId, points: -entry.points, refunded: entry.refunded ?? 0 });
+  }
+
+  function toChained(d: PointsEntryDoc): ChainedEntry {
+    return {
+      entryId: d.entryId,
+      customerId: d.customerId,
+      seq: d.seq,
+      type: d.type,
+      points: d.points,
+      balanceAfter: d.balanceAfter,
+      rewardId: d.rewardId,
+      orderId: d.orderId ?? null,
+      orderAmount: d.orderAmount ?? null,
+      refunded: d.refunded ?? null,
+      links: d.links ?? [],
+      occurredAt: d.occurredAt,
+      prevHash: d.prevHash,
+      hash: d.hash,
+    };
+  }
+
+  /**
+   * The customer's chain head: the wallet's head, then forward along the chain slots while the next
+   * one exists (entries written by a run that died before updating the wallet). Every `_id` read.
+   */
+  async function loadHead(customerId: string, repair: Projection): Promise<Head> {
+    const wallet = await col.wallets.findOne({ _id: customerId });
+    let head: Head = wallet ? { seq: wallet.headSeq, hash: wallet.headHash, balance: wallet.points, ...(wallet.headSource ? { source: wallet.headSource } : {}) } : { ...EMPTY_HEAD };
+    for (;;) {
+      const next = await col.entries.findOne({ _id: entrySlotId(customerId, head.seq + 1) });
+      if (!next) break;
+      head = { seq: next.seq, hash: next.hash, balance: next.balanceAfter, ...(next.source ? { source: next.source } : {}) };
+      project(repair, toChained(next), next.source);
+    }
+    return head;
+  }
+
+  /** Earn and clawback history of an order: the stored projection plus what this chunk added. */
+  async function orderView(key: string, stored: Map<string, { earns: OrderEarn[]; clawbacks: OrderClawback[] }>, chunk: Projection) {
+    let o = stored.get(key);
+    if (!o) {
+      const doc = await col.orders.findOne({ _id: key });
+      o = { earns: doc?.earns ?? [], clawbacks: doc?.clawbacks ?? [] };
+      stored.set(key, o);
+    }
+    const added = chunk.orderEarns.get(key);
+    return { earns: [...o.earns, ...(added?.earns ?? [])], clawbacks: [...o.clawbacks, ...(added?.clawbacks ?? [])] };
+  }
+
+  function notificationFor(reward: Reward, extra: Record<string, unknown>): NotificationEvent {
+    const templates: Record<Reward['kind'], string> = {
+      points: 'points-earned',
+      coupon: 'coupon-issued',
+      gift: 'gift-ordered',
+      badge: 'badge-awarded',
+      clawback: 'points-reversed',
+    };
+    const payload: Record<string, unknown> = { ruleId: reward.ruleId, ...extra };
+    if (reward.message !== undefined) payload.message = reward.message;
+    return { customerId: reward.customerId, kind: `reward.${reward.kind}`, template: templates[reward.kind], payload, rewardId: reward.rewardId };
+  }
+
+  async function writeProjections(p: Projection): Promise<void> {
+    const now = clock.now();
+    const walletOps = [...p.walletHeads].map(([customerId, { head }]) => ({
+      updateOne: {
+        // Only ever moves forward: replaying an older projection is a no-op (or a duplicate key
+        // on the upsert, when the wallet is already further along).
+        filter: { _id: customerId, headSeq: { $lt: head.seq } },
+        update: {
+          $set: { points: head.balance, headSeq: head.seq, headHash: head.hash, ...(head.source ? { headSource: head.source } : {}), updatedAt: now },
+          $setOnInsert: { badges: [] as string[] },
+        },
+        upsert: true,
+      },
+    }));
+    for (const ops of chunks(walletOps, writeBatch)) {
+      await col.wallets.bulkWrite(ops, { ordered: false }).catch((err: unknown) => {
+        duplicateIndexes(err);
+      });
+    }
+    const orderOps = [...p.orderEarns].map(([key, o]) => {
+      const add: Record<string, { $each: unknown[] }> = {};
+      if (o.earns.length > 0) add.earns = { $each: o.earns };
+      if (o.clawbacks.length > 0) add.clawbacks = { $each: o.clawbacks };
+      return {
+        updateOne: {
+          filter: { _id: key },
+          update: { $setOnInsert: { customerId: o.customerId, orderId: o.orderId }, $addToSet: add },
+          upsert: true,
+        },
+      };
+    });
+    for (const ops of chunks(orderOps, writeBatch)) await col.orders.bulkWrite(ops, { ordered: false });
+  }
+
+  /** Inserts coupons; a code collision draws a new code, a second coupon for one reward is a no-op. */
+  async function insertCoupons(docs: CouponDoc[], results: Map<string, AppliedReward>): Promise<void> {
+    let pending = docs;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 5) throw new RetryableError('coupon codes kept colliding');
+      const retry: CouponDoc[] = [];
+      for (const batch of chunks(pending, writeBatch)) {
+        let dups: number[] = [];
+        await col.coupons.insertMany(batch, { ordered: false }).catch((err: unknown) => {
+          dups = duplicateIndexes(err);
+        });
+        for (const i of dups) {
+          const doc = batch[i]!;
+          const taken = await col.coupons.findOne({ _id: doc._id });
+          if (taken && taken.rewardId !== doc.rewardId) {
+            // Astronomically rare (74 bits), but handled: same reward, fresh code.
+            const prefix = doc.display.length > 19 ? doc.display.slice(0, doc.display.length - 20) : undefined;
+            const fresh = codes.next(prefix);
+            retry.push({ ...doc, _id: fresh.code, display: fresh.display });
+            continue;
+          }
+          // The reward already has its coupon: report that one.
+          const existing = await findCouponOfReward(doc.rewardId);
+          const r = results.get(doc.rewardId);
+          if (r) {
+            r.outcome = 'duplicate';
+            if (existing && r.notification) r.notification.payload = { ...r.notification.payload, code: existing.display, expiresAt: existing.expiresAt.toISOString() };
+          }
+        }
+      }
+      pending = retry;
+    }
+  }
+
+  async function findCouponOfReward(rewardId: string): Promise<CouponDoc | null> {
+    const reward = await col.rewards.findOne({ _id: rewardId });
+    if (reward?.effect) return col.coupons.findOne({ _id: reward.effect });
+    // Crash between coupon and reward record: the one scan in this file, only on that path.
+    return col.coupons.findOne({ rewardId });
+  }
+
+  /**
+   * Applies one chunk of rewards (one Kafka partition, offsets ascending). Throws on database
+   * failures (retryable: the caller retries the same chunk); the heads of the chunk's customers
+   * are forgotten first, so the retry re-reads them from the database.
+   */
+  async function apply(messages: readonly RewardMessage[]): Promise<AppliedReward[]> {
+    const customers = [...new Set(messages.map((m) => m.reward.customerId))];
+    try {
+      return await applyOnce(messages, customers);
+    } catch (err) {
+      for (const c of customers) heads.delete(c);
+      throw err;
+    }
+  }
+
+  async function applyOnce(messages: readonly RewardMessage[], customers: string[]): Promise<AppliedReward[]> {
+    const knownDuplicates = new Set<string>();
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 20) throw new RetryableError('ledger chain kept moving under this worker; is another writer active?');
+      const repair: Projection = { walletHeads: new Map(), orderEarns: new Map() };
+      const missing = customers.filter((c) => !heads.has(c));
+      const loaded = await mapLimit(missing, readConcurrency, (c) => loadHead(c, repair));
+      missing.forEach((c, i) => heads.set(c, loaded[i]!));
+      // Before planning: clawbacks read the order docs this repair completes.
+      await writeProjections(repair);
+
+      const plan = await planChunk(messages, knownDuplicates);
+      // 1. ledger entries, in chain order per customer.
+      let conflict: PointsEntryDoc | undefined;
+      for (const batch of chunks(plan.entries, 100)) {
+        try {
+          await col.entries.insertMany(batch, { ordered: true });
+        } catch (err) {
+          const idx = duplicateIndexes(err)[0]!;
+          conflict = batch[idx];
+          break;
+        }
+      }
+      if (conflict) {
+        const inSlot = await col.entries.findOne({ _id: conflict._id });
+        // Empty slot: the unique entryId collided, the reward was applied at another position
+        // (a duplicate published at another offset). Otherwise the chain moved: re-read heads.
+        if (!inSlot) knownDuplicates.add(conflict.rewardId);
+        for (const c of customers) heads.delete(c);
+        continue;
+      }
+      // 2. projections of the new entries.
+      await writeProjections(plan.projection);
+      // 3. other effects.
+      await insertCoupons(plan.coupons, plan.results);
+      for (const batch of chunks(plan.gifts, writeBatch)) {
+        await col.gifts.insertMany(batch, { ordered: false }).catch((err: unknown) => {
+          for (const i of duplicateIndexes(err)) {
+            const r = plan.results.get(batch[i]!._id);
+            if (r) r.outcome = 'duplicate';
+          }
+        });
+      }
+      const badgeOps = [...plan.badges].map(([customerId, b]) => ({
+        updateOne: {
+          filter: { _id: customerId },
+          update: {
+            ...(b.badges.length > 0 ? { $addToSet: { badges: { $each: b.badges } } } : {}),
+            $set: { ...(b.tier !== undefined ? { tier: b.tier } : {}), updatedAt: clock.now() },
+            $setOnInsert: { points: 0, headSeq: 0, headHash: EMPTY_HEAD.hash, ...(b.badges.length === 0 ? { badges: [] as string[] } : {}) },
+          },
+          upsert: true,
+        },
+      }));
+      for (const ops of chunks(badgeOps, writeBatch)) await col.wallets.bulkWrite(ops, { ordered: false });
+      // 4. reward records.
+      for (const batch of chunks(plan.rewardDocs, writeBatch)) {
+        await col.rewards.insertMany(batch, { ordered: false }).catch((err: unknown) => {
+          duplicateIndexes(err);
+        });
+      }
+      for (const [c, h] of plan.newHeads) heads.set(c, h);
+      return [...plan.results.values()];
+    }
+  }
+
+  async function planChunk(messages: readonly RewardMessage[], knownDuplicates: ReadonlySet<string>) {
+    const now = clock.now();
+    const entries: PointsEntryDoc[] = [];
+    const projection: Projection = { walletHeads: new Map(), orderEarns: new Map() };
+    const coupons: CouponDoc[] = [];
+    const gifts: GiftOrderDoc[] = [];
+    const badges = new Map<string, { badges: string[]; tier?: string }>();
+    const rewardDocs: RewardDoc[] = [];
+    const results = new Map<string, AppliedReward>();
+    const newHeads = new Map<string, Head>();
+    const orders = new Map<string, { earns: OrderEarn[]; clawbacks: OrderClawback[] }>();
+
+    const record = (m: RewardMessage, outcome: RewardOutcome, extra: { reason?: string; effect?: string; notify?: Record<string, unknown> }) => {
+      const r = m.reward;
+      results.set(r.rewardId, {
+        rewardId: r.rewardId,
+        customerId: r.customerId,
+        kind: r.kind,
+        outcome,
+        ...(extra.reason ? { reason: extra.reason } : {}),
+        ...(extra.notify ? { notification: notificationFor(r, extra.notify) } : {}),
+      });
+      if (outcome === 'duplicate') return;
+      rewardDocs.push({
+        _id: r.rewardId,
+        kind: r.kind,
+        customerId: r.customerId,
+        ruleId: r.ruleId,
+        rulesetVersion: r.rulesetVersion,
+        sourceEventId: r.sourceEventId,
+        issuedAt: new Date(r.issuedAt),
+        status: outcome === 'applied' ? 'applied' : 'noop',
+        ...(extra.reason ? { reason: extra.reason } : {}),
+        ...(extra.effect ? { effect: extra.effect } : {}),
+        appliedAt: now,
+      });
+    };
+
+    // Customers are independent; one customer's rewards are planned strictly in offset order.
+    for (const m of messages) {
+      const r = m.reward;
+      if (results.has(r.rewardId)) continue; // the same reward twice in one chunk
+      let head = newHeads.get(r.customerId) ?? heads.get(r.customerId)!;
+      const occurredAt = new Date(r.issuedAt).toISOString();
+      const append = (fields: Omit<Parameters<typeof chainEntry>[0], 'customerId' | 'seq' | 'prevHash' | 'balanceAfter' | 'occurredAt'>): ChainedEntry => {
+        const entry = chainEntry({
+          ...fields,
+          customerId: r.customerId,
+          seq: head.seq + 1,
+          prevHash: head.hash,
+          balanceAfter: head.balance + fields.points,
+          occurredAt,
+        });
+        entries.push({ _id: entrySlotId(r.customerId, entry.seq), ...entry, source: m.source, createdAt: now });
+        head = { seq: entry.seq, hash: entry.hash, balance: entry.balanceAfter, source: m.source };
+        newHeads.set(r.customerId, head);
+        project(projection, entry, m.source);
+        return entry;
+      };
+      switch (r.kind) {
+        case 'points': {
+          if (!sourceAfter(m.source, head) || knownDuplicates.has(r.rewardId)) {
+            record(m, 'duplicate', { notify: { points: r.points } });
+            break;
+          }
+          const entry = append({ entryId: `${r.rewardId}:earn`, type: 'earn', points: r.points, rewardId: r.rewardId, orderId: r.orderId ?? null, orderAmount: r.orderAmount ?? null, refunded: null, links: [] });
+          record(m, 'applied', { effect: entry.entryId, notify: { points: r.points, balance: entry.balanceAfter, ...(r.orderId ? { orderId: r.orderId } : {}) } });
+          break;
+        }
+        case 'clawback': {
+          if (!sourceAfter(m.source, head) || knownDuplicates.has(r.rewardId)) {
+            record(m, 'duplicate', {});
+            break;
+          }
+          const order = await orderView(orderKey(r.customerId, r.orderId), orders, projection);
+          const planned = planClawback(order.earns, order.clawbacks, r.amount);
+          if (!planned.ok) {
+            record(m, 'noop', { reason: planned.reason });
+            break;
+          }
+          const entry = append({ entryId: `${r.rewardId}:clawback`, type: 'clawback', points: -planned.points, rewardId: r.rewardId, orderId: r.orderId, orderAmount: null, refunded: r.amount, links: planned.links });
+          record(m, 'applied', { effect: entry.entryId, notify: { points: planned.points, balance: entry.balanceAfter, orderId: r.orderId, refunded: r.amount, currency: r.currency } });
+          break;
+        }
+        case 'coupon': {
+          const code = codes.next(r.codePrefix);
+          const expiresAt = couponExpiry(r);
+          coupons.push({
+            _id: code.code,
+            display: code.display,
+            customerId: r.customerId,
+            rewardId: r.rewardId,
+            ruleId: r.ruleId,
+            ...(r.percentOff !== undefined ? { percentOff: r.percentOff } : {}),
+            ...(r.amountOff !== undefined ? { amountOff: r.amountOff } : {}),
+            ...(r.currency !== undefined ? { currency: r.currency } : {}),
+            ...(r.minSpend !== undefined ? { minSpend: r.minSpend } : {}),
+            issuedAt: new Date(r.issuedAt),
+            expiresAt,
+            status: 'issued',
+          });
+          const value = r.percentOff !== undefined ? { percentOff: r.percentOff } : { amountOff: r.amountOff, currency: r.currency };
+          record(m, 'applied', { effect: code.code, notify: { code: code.display, expiresAt: expiresAt.toISOString(), ...value, ...(r.minSpend !== undefined ? { minSpend: r.minSpend } : {}) } });
+          break;
+        }
+        case 'gift': {
+          gifts.push({ _id: r.rewardId, customerId: r.customerId, sku: r.sku, name: r.name, status: 'pending', requestedAt: new Date(r.issuedAt) });
+          record(m, 'applied', { effect: r.rewardId, notify: { sku: r.sku, name: r.name } });
+          break;
+        }
+        case 'badge': {
+          let b = badges.get(r.customerId);
+          if (!b) badges.set(r.customerId, (b = { badges: [] }));
+          if (r.badge.startsWith(TIER_BADGE_PREFIX)) b.tier = r.badge.slice(TIER_BADGE_PREFIX.length);
+          else if (!b.badges.includes(r.badge)) b.badges.push(r.badge);
+          record(m, 'applied', { effect: r.badge, notify: r.badge.startsWith(TIER_BADGE_PREFIX) ? { tier: r.badge.slice(TIER_BADGE_PREFIX.length) } : { badge: r.badge } });
+          break;
+        }
+      }
+    }
+    return { entries, projection, coupons, gifts, badges, rewardDocs, results, newHeads };
+  }
+
+  return {
+    apply,
+    /** Forgets cached chain heads (after a rebalance: another worker may have written since). */
+    forget(): void {
+      heads.clear();
+    },
+  };
+}
+
+export type RewardApplier = ReturnType<typeof createRewardApplier>;
