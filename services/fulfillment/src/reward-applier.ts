@@ -68,16 +68,6 @@ interface Head {
 /** Badges named `tier:<name>` set the wallet tier instead of joining the badge list. */
 const TIER_BADGE_PREFIX = 'tier:';
 
-/** A reward that could not be applied and never will be: it goes to the rewards dead-letter topic. */
-export class RewardRejectedError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-    this.name = 'RewardRejectedError';
-  }
-}
 
 function sourceAfter(source: KafkaSource, head: Head): boolean {
   if (!head.source || head.source.topic !== source.topic || head.source.partition !== source.partition) return true;
