@@ -48,10 +48,10 @@ function toMessage(e: BenchEvent) {
   return { key: e.customerId, value: JSON.stringify(e) };
 }
 
-async function preload(producer: Producer, topic: string): Promise<void> {
+async function preload(producer: Producer, topic: string, count: number): Promise<void> {
   let batch: ReturnType<typeof toMessage>[] = [];
   const inFlight: Promise<unknown>[] = [];
-  for (const e of benchEvents(N)) {
+  for (const e of benchEvents(count)) {
     batch.push(toMessage(e));
     if (batch.length === 2_000) {
       inFlight.push(producer.send({ topic, acks: -1, messages: batch }));
@@ -108,49 +108,77 @@ function pct(sorted: number[], p: number): number {
 }
 
 try {
-  // ---- throughput: one pre-loaded topic, three variants
+  // ---- throughput. Topic A: N events for (a) and (c). Topic B: the first NAIVE_MAX events of the same
+  // stream, for (b) and (c) again — the naive worker is far too slow to drain A, and comparing it on
+  // B with (c) on B keeps the states the same size (they grow along the stream).
   const prefix = `${runId}.`;
+  const prefixB = `${runId}-b.`;
   const input = `${prefix}incentive.events`;
-  await createTopics([input, `${prefix}incentive.rewards`, `${prefix}incentive.events.dlq`, `${prefix}out.passthrough`, `${prefix}out.naive`]);
+  const inputB = `${prefixB}incentive.events`;
+  await createTopics([input, `${prefix}incentive.rewards`, `${prefix}incentive.events.dlq`, `${prefix}out.passthrough`]);
+  await createTopics([inputB, `${prefixB}incentive.rewards`, `${prefixB}incentive.events.dlq`, `${prefixB}out.naive`]);
   // Idempotent: a retried send must not duplicate input, or the variants would drain different counts.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const t0 = performance.now();
-  await preload(producer, input);
-  console.error(`[bench] preloaded ${N} events into ${input} (${PARTITIONS} partitions) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await preload(producer, input, N);
+  await preload(producer, inputB, NAIVE_MAX);
+  console.error(`[bench] preloaded ${N} + ${NAIVE_MAX} events (${PARTITIONS} partitions) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  const common = { KAFKA_BROKERS: brokers, REDIS_URL: redisUrl, BENCH_INPUT: input, BENCH_RULES: rulesDir, TOPIC_PREFIX: prefix };
   const results: VariantResult[] = [];
-  for (const [mode, target] of [['passthrough', N], ['naive', Math.min(N, NAIVE_MAX)], ['worker', N]] as const) {
-    const redisPrefix = `${runId}-${mode}:`;
+  const runs = [
+    { label: 'a passthrough', mode: 'passthrough', prefix, target: N },
+    { label: 'c worker', mode: 'worker', prefix, target: N },
+    { label: 'b naive (first part)', mode: 'naive', prefix: prefixB, target: NAIVE_MAX },
+    { label: 'c worker (first part)', mode: 'worker', prefix: prefixB, target: NAIVE_MAX },
+  ];
+  for (const [i, run] of runs.entries()) {
+    const redisPrefix = `${runId}-${i}:`;
     redisPrefixes.push(redisPrefix);
-    const r = await runVariant(mode, { ...common, BENCH_TARGET: String(target), BENCH_OUTPUT: `${prefix}out.${mode}`, BENCH_GROUP: `${runId}-${mode}`, BENCH_REDIS_PREFIX: redisPrefix, KAFKA_PARTITIONS_CONCURRENTLY: String(PARTITIONS) });
+    const r = await runVariant(run.mode, {
+      KAFKA_BROKERS: brokers,
+      REDIS_URL: redisUrl,
+      BENCH_RULES: rulesDir,
+      TOPIC_PREFIX: run.prefix,
+      BENCH_INPUT: `${run.prefix}incentive.events`,
+      BENCH_OUTPUT: `${run.prefix}out.${run.mode}`,
+      BENCH_TARGET: String(run.target),
+      BENCH_GROUP: `${runId}-${i}`,
+      BENCH_REDIS_PREFIX: redisPrefix,
+      KAFKA_PARTITIONS_CONCURRENTLY: String(PARTITIONS),
+    });
+    r.mode = run.label;
     results.push(r);
-    console.error(`[bench] ${mode}: ${r.events} events in ${(r.elapsedMs / 1000).toFixed(2)} s`);
+    console.error(`[bench] ${run.label}: ${r.events} events in ${(r.elapsedMs / 1000).toFixed(2)} s`);
     await deleteRedisPrefix(redisPrefix);
   }
+  const common = { KAFKA_BROKERS: brokers, REDIS_URL: redisUrl, BENCH_RULES: rulesDir };
 
   // ---- latency at 50% of (c)'s peak rate
-  const worker = results.find((r) => r.mode === 'worker')!;
+  const worker = results.find((r) => r.mode === 'c worker')!;
   const peak = worker.events / (worker.elapsedMs / 1000);
-  const rate = Math.max(100, Math.floor(peak / 2));
+  // BENCH_LATENCY_RATE overrides the rate (to look at latency at other loads); default: half of c's peak.
+  const rate = env.BENCH_LATENCY_RATE ? Number(env.BENCH_LATENCY_RATE) : Math.max(100, Math.floor(peak / 2));
   const lprefix = `${runId}-lat.`;
-  await createTopics([`${lprefix}incentive.events`, `${lprefix}incentive.events.dlq`]);
-  await createTopics([`${lprefix}incentive.rewards`], [{ name: 'message.timestamp.type', value: 'LogAppendTime' }]);
+  // Both topics stamp records with the broker's append time: latency = event appended (produce
+  // acknowledged) -> reward appended (the worker's send acknowledged), one clock, no producer-side queueing.
+  await createTopics([`${lprefix}incentive.events.dlq`]);
+  await createTopics([`${lprefix}incentive.events`, `${lprefix}incentive.rewards`], [{ name: 'message.timestamp.type', value: 'LogAppendTime' }]);
   const total = rate * LATENCY_SECONDS;
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
+  const appendedAt = new Map<string, number>();
+  const rewardAt = new Map<string, number>();
   const rewardsConsumer = kafka.consumer({ groupId: `${runId}-lat-reader`, maxWaitTimeInMs: 100 });
   await rewardsConsumer.connect();
-  await rewardsConsumer.subscribe({ topics: [`${lprefix}incentive.rewards`], fromBeginning: true });
-  const seenSources = new Set<string>();
+  await rewardsConsumer.subscribe({ topics: [`${lprefix}incentive.rewards`, `${lprefix}incentive.events`], fromBeginning: true });
   await rewardsConsumer.run({
-    eachMessage: async ({ message }) => {
-      const source = /"sourceEventId":"([^"]+)"/.exec(message.value!.toString())?.[1] ?? '';
-      if (seenSources.has(source)) return;
-      seenSources.add(source);
-      const sent = sentAt.get(source);
-      if (sent !== undefined) latencies.push(Number(message.timestamp) - sent);
+    eachMessage: async ({ topic, message }) => {
+      const text = message.value!.toString();
+      if (topic.endsWith('.rewards')) {
+        const source = /"sourceEventId":"([^"]+)"/.exec(text)?.[1] ?? '';
+        if (!rewardAt.has(source)) rewardAt.set(source, Number(message.timestamp));
+      } else {
+        appendedAt.set(/"id":"([^"]+)"/.exec(text)?.[1] ?? '', Number(message.timestamp));
+      }
     },
   });
   const lredisPrefix = `${runId}-lat:`;
@@ -169,6 +197,8 @@ try {
   // Load starts once the worker joined its group; then a steady rate in 10 ms ticks.
   await joined;
   const gen = benchEvents(total, { idPrefix: 'lat', seed: 11 });
+  const loadProducer = kafka.producer();
+  await loadProducer.connect();
   const start = performance.now();
   let sent = 0;
   const pending: Promise<unknown>[] = [];
@@ -178,9 +208,8 @@ try {
     for (; sent < due; sent++) {
       const e = gen.next().value as BenchEvent;
       messages.push(toMessage(e));
-      sentAt.set(e.id, Date.now());
     }
-    if (messages.length > 0) pending.push(producer.send({ topic: `${lprefix}incentive.events`, acks: -1, messages }));
+    if (messages.length > 0) pending.push(loadProducer.send({ topic: `${lprefix}incentive.events`, acks: 1, messages }));
     await new Promise((r) => setTimeout(r, 10));
   }
   await Promise.all(pending);
@@ -188,12 +217,18 @@ try {
   // The worker is done with every event; wait until the reader has seen the rewards it produced.
   const deadline = Date.now() + 15_000;
   let last = -1;
-  while (latencies.length !== last && Date.now() < deadline) {
-    last = latencies.length;
+  while (rewardAt.size !== last && Date.now() < deadline) {
+    last = rewardAt.size;
     await new Promise((r) => setTimeout(r, 1_000));
   }
   await rewardsConsumer.disconnect();
   await producer.disconnect();
+  await loadProducer.disconnect();
+  const latencies: number[] = [];
+  for (const [source, at] of rewardAt) {
+    const appended = appendedAt.get(source);
+    if (appended !== undefined) latencies.push(at - appended);
+  }
   latencies.sort((a, b) => a - b);
 
   // ---- report
@@ -201,18 +236,17 @@ try {
   const rateOf = (r: VariantResult) => r.events / (r.elapsedMs / 1000);
   const row = (r: VariantResult) =>
     `| ${r.mode} | ${r.events} | ${rateOf(r).toFixed(0)} | ${((r.cpuMs / 1000 / r.events) * 1000).toFixed(3)} | ${((r.redisCpuMs / 1000 / r.events) * 1000).toFixed(3)} |`;
+  const [a, c, b, cb] = [by('a passthrough'), by('c worker'), by('b naive (first part)'), by('c worker (first part)')];
   const lines = [
-    `rules-worker benchmark, ${new Date().toISOString()}, ${N} events, ${PARTITIONS} partitions, Zipf customers, rules: ${rulesDir}`,
+    `rules-worker benchmark, ${new Date().toISOString()}, ${N} events (first part: ${NAIVE_MAX}), ${PARTITIONS} partitions, Zipf customers, rules: ${rulesDir}`,
     '',
     '| variant | events | events/s | CPU s / 1k events (process) | Redis CPU s / 1k events |',
     '| --- | --- | --- | --- | --- |',
-    row(by('passthrough')),
-    row(by('naive')),
-    row(by('worker')),
+    ...[a, c, b, cb].map(row),
     '',
-    `worker / passthrough = ${(rateOf(by('worker')) / rateOf(by('passthrough'))).toFixed(2)}  (target >= 0.5)`,
-    `worker / naive       = ${(rateOf(by('worker')) / rateOf(by('naive'))).toFixed(1)}x (target >= 10x)`,
-    `latency at ${rate} events/s (50% of the worker's ${peak.toFixed(0)} events/s peak), ${latencies.length} rewarded events, produce -> reward append:` +
+    `c / a = ${(rateOf(c) / rateOf(a)).toFixed(2)} (target >= 0.5)`,
+    `c / b on the same first ${NAIVE_MAX} events = ${(rateOf(cb) / rateOf(b)).toFixed(1)}x (target >= 10x); full-stream c / b = ${(rateOf(c) / rateOf(b)).toFixed(1)}x`,
+    `latency at ${rate} events/s (50% of c's ${peak.toFixed(0)} events/s), ${latencies.length} rewarded events, event append -> reward append:` +
       ` p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (target p99 <= 100 ms); worker drained ${lat.events} events`,
   ];
   console.log(lines.join('\n'));

@@ -98,6 +98,7 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
     topics: { events: topics.events, rewards: topics.rewards, eventsDlq: topics.eventsDlq },
     chunkSize: config.CHUNK_SIZE,
     partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
+    commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
     fromBeginning: config.KAFKA_FROM_BEGINNING,
     retry: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS },
     metrics,

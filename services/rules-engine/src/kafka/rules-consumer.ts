@@ -19,6 +19,8 @@ export interface RulesConsumerDeps {
   topics: Topics;
   chunkSize: number;
   partitionsConsumedConcurrently: number;
+  /** 0: commit after every chunk; otherwise at most this often (resolved offsets only). */
+  commitIntervalMs: number;
   fromBeginning: boolean;
   retry: { initialMs: number; maxMs: number };
   metrics: Metrics;
@@ -186,8 +188,9 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
       await consumer.subscribe({ topics: [topics.events], fromBeginning: deps.fromBeginning });
       await consumer.run({
         autoCommit: true,
-        // Commit each resolved chunk right away (commitOffsetsIfNecessary after resolveOffset).
-        autoCommitThreshold: 1,
+        // Only resolved offsets are committed, and a chunk is resolved after its outputs were
+        // acknowledged; kafkajs also commits them on rebalance and stop.
+        ...(deps.commitIntervalMs === 0 ? { autoCommitThreshold: 1 } : { autoCommitInterval: deps.commitIntervalMs }),
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently,
         eachBatch: handleBatch,
