@@ -34,8 +34,18 @@ const createdTopics: string[] = [];
 const redisPrefixes: string[] = [];
 
 async function createTopics(topics: string[], configEntries: { name: string; value: string }[] = []): Promise<void> {
-  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1, configEntries })) });
+  await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1, configEntries })) });
   createdTopics.push(...topics);
+  // kafkajs' own leader wait gives up early on a busy broker; poll metadata until every partition has a leader.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      if (meta.topics.every((t) => t.partitions.length === PARTITIONS && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (attempt > 100) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 async function redisCpuSeconds(): Promise<number> {

@@ -61,6 +61,12 @@ export interface FactsStoreDeps<S> {
   dedupeWindowMs: number;
   /** Validates a stored state (e.g. `parseCustomerState`); throws with the field and reason when it is unusable. */
   decode: (json: unknown) => S;
+  /**
+   * Customers whose last committed state is kept in memory (LRU; 0 disables). A load then only
+   * fetches the version and reuses the cached state when nobody else wrote since, skipping the
+   * transfer, parse and validation of large states. States are treated as immutable values.
+   */
+  cacheSize?: number;
 }
 
 const commitScript = defineScript(COMMIT_LUA);
@@ -69,6 +75,14 @@ const loadScript = defineScript(LOAD_LUA);
 
 export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S> {
   const { redis, keys } = deps;
+  const cacheSize = deps.cacheSize ?? 10_000;
+  const cache = new Map<string, { version: number; state: S }>();
+  const remember = (customerId: string, version: number, state: S) => {
+    if (cacheSize === 0) return;
+    cache.delete(customerId);
+    cache.set(customerId, { version, state });
+    if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
+  };
 
   async function guard<T>(op: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -85,7 +99,8 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
         await Promise.all(
           requests.map(async ({ customerId, eventIds }) => {
             // One script call per customer: state and every applied-event record live in its slot.
-            const row = (await loadScript.run(redis, [keys.state(customerId), ...eventIds.map((id) => keys.applied(customerId, id))], [])) as (string | null)[];
+            const cached = cache.get(customerId);
+            const row = (await loadScript.run(redis, [keys.state(customerId), ...eventIds.map((id) => keys.applied(customerId, id))], [cached ? String(cached.version) : ''])) as (string | null)[];
             const applied = new Map<string, AppliedRecord>();
             eventIds.forEach((id, i) => {
               const o = row[2 + i * 3];
@@ -95,14 +110,21 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
             });
             const v = row[0];
             const s = row[1];
+            const version = v ? Number(v) : 0;
             let state: S | undefined;
             let stateError: string | undefined;
-            try {
-              state = s ? deps.decode(JSON.parse(s)) : undefined;
-            } catch (err) {
-              stateError = err instanceof Error ? err.message : String(err);
+            if (cached && v !== null && cached.version === version) {
+              state = cached.state;
+            } else {
+              cache.delete(customerId);
+              try {
+                state = s ? deps.decode(JSON.parse(s)) : undefined;
+                if (state !== undefined) remember(customerId, version, state);
+              } catch (err) {
+                stateError = err instanceof Error ? err.message : String(err);
+              }
             }
-            out.set(customerId, { version: v ? Number(v) : 0, state, applied, ...(stateError === undefined ? {} : { stateError }) });
+            out.set(customerId, { version, state, applied, ...(stateError === undefined ? {} : { stateError }) });
           }),
         );
         return out;
@@ -126,8 +148,10 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
           const published = a.outbox.length === 0;
           args.push(a.origin, published ? '1' : '0', published ? '' : JSON.stringify(a.outbox));
         }
-        const result = await commitScript.run(redis, keyList, args);
-        return Number(result) > 0;
+        const result = Number(await commitScript.run(redis, keyList, args));
+        if (result > 0) remember(customerId, result, state);
+        else cache.delete(customerId);
+        return result > 0;
       });
     },
 

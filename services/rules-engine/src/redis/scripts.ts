@@ -58,10 +58,14 @@ return nv
 
 /**
  * Reads one customer in one call: the state (version, JSON) and, per applied-event key, its
- * origin, published flag and outbox. KEYS[1] state, KEYS[2..] applied-event keys.
+ * origin, published flag and outbox. KEYS[1] state, KEYS[2..] applied-event keys. ARGV[1]: the
+ * version the caller has cached; when it is current the state JSON is not sent (hot customers
+ * have the largest states).
  */
 export const LOAD_LUA = `
-local out = redis.call('HMGET', KEYS[1], 'v', 's')
+local v = redis.call('HGET', KEYS[1], 'v')
+local out = { v, false }
+if v and v ~= ARGV[1] then out[2] = redis.call('HGET', KEYS[1], 's') end
 for i = 2, #KEYS do
   local r = redis.call('HMGET', KEYS[i], 'o', 'p', 'out')
   local b = 2 + (i - 2) * 3
