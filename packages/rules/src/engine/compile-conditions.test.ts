@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileConditions, ConditionEvaluationError, ConditionSyntaxError, createReferenceEngine } from './index.js';
+import { compileConditions, ConditionEvaluationError, ConditionSyntaxError, createReferenceEngine, TIER_UP_CALLS } from './index.js';
+import { tierState } from './compile-conditions.js';
 import type { ConditionFacts, TopLevelCondition } from './index.js';
 import { generatedSources } from './codegen.js';
 
@@ -153,6 +154,28 @@ describe('compileConditions: json-rules-engine semantics', () => {
       expect(() => test({ customer: {} })).toThrowError(/^\/any\/1: operator "in" needs an array or a string as value, got number$/);
     });
   }
+
+  it('adaptive: closures first, generated code after TIER_UP_CALLS evaluations, same answers throughout', () => {
+    const conditions: TopLevelCondition = {
+      all: [
+        { fact: 'customer', path: '$.tier', operator: 'in', value: ['gold', 'platinum'] },
+        { any: [{ fact: 'event', path: '$.data.amount', operator: 'greaterThanInclusive', value: 100 }, { not: { fact: 'calendar', path: '$.month', operator: 'notEqual', value: 12 } }] },
+      ],
+    };
+    const adaptive = compileConditions(conditions, { mode: 'adaptive' });
+    const closures = compileConditions(conditions, { mode: 'closures' });
+    const tiers = ['bronze', 'gold', 'platinum', undefined];
+    let hits = 0;
+    for (let i = 0; i < TIER_UP_CALLS + 500; i++) {
+      const facts = { customer: { tier: tiers[i % 4] }, event: { data: { amount: (i * 37) % 250 } }, calendar: { month: 1 + (i % 12) } };
+      expect(tierState.get(adaptive)!.generated).toBe(i > TIER_UP_CALLS - 1);
+      const got = adaptive(facts);
+      expect(got).toBe(closures(facts));
+      if (got) hits++;
+    }
+    expect(tierState.get(adaptive)!.generated).toBe(true);
+    expect(hits).toBeGreaterThan(300);
+  });
 
   it('codegen falls back to closures in a process where code generation from strings is disabled', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nocodegen-'));

@@ -16,20 +16,25 @@ import type { CompiledCondition, ConditionFacts, TopLevelCondition } from './typ
 
 export interface CompileOptions {
   /**
-   * `closures` (a tree of closures) or `codegen` (one generated function per rule, constants passed
-   * by index, never as source text). Both have the same semantics; see bench/ for their speed.
+   * - `closures`: a tree of closures; ready at once, but closures made by one factory share V8's
+   *   feedback, so with many rules their call sites turn megamorphic.
+   * - `codegen`: one generated function per rule (constants passed by index, never as source text);
+   *   2-3x faster once V8 has optimised it, much slower before that.
+   * - `adaptive` (default): closures for the first {@link TIER_UP_CALLS} evaluations, then generated
+   *   code. Same semantics in all three; bench/ measures them.
    */
   mode?: CompileMode;
 }
 
-export type CompileMode = 'closures' | 'codegen';
+export type CompileMode = 'closures' | 'codegen' | 'adaptive';
 
-/**
- * Generated code by default: bench/ measures it 1.5-6x faster than closures once rules have more
- * than one condition (closures from one factory share V8's feedback, so their call sites go
- * megamorphic with many rules). Falls back to closures where code generation is disabled.
- */
-export const DEFAULT_MODE: CompileMode = 'codegen';
+export const DEFAULT_MODE: CompileMode = 'adaptive';
+
+/** Evaluations of a rule after which `adaptive` switches it to generated code. */
+export const TIER_UP_CALLS = 2000;
+
+/** For tests and diagnostics: whether an adaptive predicate has switched to generated code. */
+export const tierState = new WeakMap<CompiledCondition, { generated: boolean }>();
 
 type Test = (facts: ConditionFacts) => boolean;
 type Getter = (facts: ConditionFacts) => unknown;
@@ -241,11 +246,33 @@ function compileNode(node: ConditionNode): Compiled {
  */
 export function compileConditions(conditions: TopLevelCondition, options: CompileOptions = {}): CompiledCondition {
   const tree = parseConditions(conditions);
-  if ((options.mode ?? DEFAULT_MODE) === 'codegen') {
-    const generated = compileTreeCodegen(tree);
-    if (generated) return generated; // else: code generation is disabled in this process
-  }
-  return compileNode(tree).test;
+  const mode = options.mode ?? DEFAULT_MODE;
+  if (mode === 'closures') return compileNode(tree).test;
+  if (mode === 'codegen') return compileTreeCodegen(tree) ?? compileNode(tree).test; // no codegen in this process: closures
+  return adaptive(tree);
+}
+
+function adaptive(tree: ConditionNode): CompiledCondition {
+  const closures = compileNode(tree).test;
+  const state = { generated: false };
+  let pending: ConditionNode | null = tree;
+  let calls = 0;
+  let impl: CompiledCondition = (f) => {
+    if (++calls >= TIER_UP_CALLS && pending !== null) {
+      const generated = compileTreeCodegen(pending);
+      pending = null;
+      if (generated) {
+        impl = generated;
+        state.generated = true;
+      } else {
+        impl = closures;
+      }
+    }
+    return closures(f);
+  };
+  const predicate: CompiledCondition = (f) => impl(f);
+  tierState.set(predicate, state);
+  return predicate;
 }
 
 /** The same, from an already parsed tree (used by the explainer). */
