@@ -397,7 +397,8 @@ export function createRewardApplier(deps: RewardApplierDeps) {
         ...(extra.reason ? { reason: extra.reason } : {}),
         ...(extra.notify ? { notification: notificationFor(r, extra.notify) } : {}),
       });
-      if (outcome === 'duplicate') return;
+      // Duplicates are recorded too: the previous attempt may have died before its reward records
+      // (the insert ignores the ones that exist).
       rewardDocs.push({
         _id: r.rewardId,
         kind: r.kind,
@@ -406,7 +407,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
         rulesetVersion: r.rulesetVersion,
         sourceEventId: r.sourceEventId,
         issuedAt: new Date(r.issuedAt),
-        status: outcome === 'applied' ? 'applied' : 'noop',
+        status: outcome === 'noop' ? 'noop' : 'applied',
         ...(extra.reason ? { reason: extra.reason } : {}),
         ...(extra.effect ? { effect: extra.effect } : {}),
         appliedAt: now,
@@ -437,7 +438,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
       switch (r.kind) {
         case 'points': {
           if (!sourceAfter(m.source, head) || knownDuplicates.has(r.rewardId)) {
-            record(m, 'duplicate', { notify: { points: r.points } });
+            record(m, 'duplicate', { effect: `${r.rewardId}:earn`, notify: { points: r.points } });
             break;
           }
           const entry = append({ entryId: `${r.rewardId}:earn`, type: 'earn', points: r.points, rewardId: r.rewardId, orderId: r.orderId ?? null, orderAmount: r.orderAmount ?? null, refunded: null, links: [] });
@@ -446,7 +447,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
         }
         case 'clawback': {
           if (!sourceAfter(m.source, head) || knownDuplicates.has(r.rewardId)) {
-            record(m, 'duplicate', {});
+            record(m, 'duplicate', { effect: `${r.rewardId}:clawback` });
             break;
           }
           const order = await orderView(orderKey(r.customerId, r.orderId), orders, projection);
