@@ -15,6 +15,7 @@ function chain(points: number[]): ChainedEntry[] {
       rewardId: `r${i}`,
       orderId: null,
       orderAmount: null,
+      refunded: null,
       links: [],
       occurredAt: '2026-01-01T00:00:00.000Z',
       prevHash: head.hash,

@@ -23,6 +23,8 @@ export interface ChainFields {
   rewardId: string;
   orderId: string | null;
   orderAmount: number | null;
+  /** Refunded amount a clawback was computed from; null for other types. */
+  refunded: number | null;
   links: EntryLink[];
   /** Event time of the reward, ISO 8601. */
   occurredAt: string;
@@ -48,6 +50,7 @@ export function canonicalEntry(e: ChainFields): string {
     orderId: e.orderId,
     points: e.points,
     prevHash: e.prevHash,
+    refunded: e.refunded,
     rewardId: e.rewardId,
     seq: e.seq,
     type: e.type,

@@ -60,6 +60,7 @@ export interface PointsEntryDoc {
   rewardId: string;
   orderId: string | null;
   orderAmount: number | null;
+  refunded: number | null;
   links: EntryLink[];
   occurredAt: string;
   prevHash: string;
@@ -195,6 +196,7 @@ const pointsEntrySchema = new Schema<PointsEntryDoc>(
     rewardId: { type: String, required: true },
     orderId: { type: String, default: null },
     orderAmount: { type: Number, default: null },
+    refunded: { type: Number, default: null },
     links: { type: [{ _id: false, entryId: String, points: Number }], default: [] },
     occurredAt: { type: String, required: true },
     prevHash: { type: String, required: true },

@@ -16,6 +16,7 @@ function toChained(d: PointsEntryDoc): ChainedEntry {
     rewardId: d.rewardId,
     orderId: d.orderId ?? null,
     orderAmount: d.orderAmount ?? null,
+    refunded: d.refunded ?? null,
     links: (d.links ?? []).map((l) => ({ entryId: l.entryId, points: l.points })),
     occurredAt: d.occurredAt,
     prevHash: d.prevHash,
