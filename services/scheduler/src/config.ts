@@ -27,6 +27,12 @@ export const configSchema = z.object({
    * one: a new leader's producer fences the former leader's, so a paused ex-leader cannot publish.
    */
   KAFKA_TRANSACTIONAL_ID: z.string().min(1).default('incentive-scheduler-clock'),
+  /**
+   * One-partition topic (prefixed like the others, always created when missing: it belongs to the
+   * scheduler) whose offset in group `<KAFKA_TRANSACTIONAL_ID>.progress` records the last tick
+   * published, in the same Kafka transaction as the tick's events.
+   */
+  PROGRESS_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').default('incentive.scheduler.progress'),
   /** Consumer session timeout of the index consumer. */
   KAFKA_SESSION_TIMEOUT_MS: envInt(30_000, { min: 6_000 }),
   /** Prefix for the product topic names (`<prefix>incentive.events`); empty in production. */

@@ -51,6 +51,7 @@ export function createSchedulerService(deps: SchedulerServiceDeps) {
   const metrics = deps.metrics ?? createMetrics();
   const clock = deps.clock ?? clockFromConfig(config);
   const topic = topicNames(config.TOPIC_PREFIX).events;
+  const progressTopic = `${config.TOPIC_PREFIX}${config.PROGRESS_TOPIC}`;
   const keys = createSchedulerKeys(config.REDIS_KEY_PREFIX);
   const instanceId = config.SCHEDULER_INSTANCE_ID ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const indexStore = createIndexStore(redis, keys, { appliedTtlMs: config.INDEX_DEDUPE_WINDOW_MS, keepMs: config.INDEX_KEEP_MS });
@@ -97,6 +98,7 @@ export function createSchedulerService(deps: SchedulerServiceDeps) {
       admin = a;
       await a.connect();
       if (config.CREATE_TOPICS) await ensureTopics(a, [topic], { partitions: config.TOPIC_PARTITIONS });
+      await ensureTopics(a, [progressTopic], { partitions: 1 });
 
       consumer = createIndexConsumer({
         kafka: deps.kafka,
@@ -116,7 +118,14 @@ export function createSchedulerService(deps: SchedulerServiceDeps) {
         schedule,
         control,
         index: indexStore,
-        publisher: createClockPublisher({ kafka: deps.kafka, topic, transactionalId: config.KAFKA_TRANSACTIONAL_ID }),
+        publisher: createClockPublisher({
+          kafka: deps.kafka,
+          admin: a,
+          topic,
+          transactionalId: config.KAFKA_TRANSACTIONAL_ID,
+          progressTopic,
+          progressGroupId: `${config.KAFKA_TRANSACTIONAL_ID}.progress`,
+        }),
         indexLag: () => indexLag(a, topic, config.KAFKA_INDEX_GROUP_ID),
         logger,
         instanceId,

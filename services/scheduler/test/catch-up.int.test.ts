@@ -12,8 +12,10 @@ import {
   purchase,
   signup,
   spawnScheduler,
+  startInProcess,
   waitFor,
 } from './harness.js';
+import { createSchedulerKeys } from '../src/redis/keys.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -103,5 +105,38 @@ describe('scheduler: crash and catch-up (real Kafka, Redis, main.ts as a child p
     const byId = new Map(collector.events.map((e) => [e.id, e]));
     expect(byId.get('clock:birthday:b2:2026')).toMatchObject({ customerId: 'b2', occurredAt: '2026-03-04T00:00:00+00:00', data: { monthDay: '03-04', year: 2026 } });
     expect(byId.get('clock:inactivity:i1:30:2026-01-31T08:00:00Z')).toMatchObject({ customerId: 'i1', occurredAt: '2026-03-03T00:00:00+00:00', data: { days: 30 } });
+  });
+
+  it('a crash after Kafka committed a tick but before Redis recorded it does not publish the tick again', async () => {
+    const env = await createTestEnv();
+    cleanups.push(() => deleteTopic(env));
+    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+    const collector = await collectClockEvents(env);
+    cleanups.push(() => collector.stop());
+    const producer = await connectProducer(env);
+    cleanups.push(() => producer.disconnect());
+    await produce(producer, env, [signup('b1', '--03-02', '2026-01-10T10:00:00Z'), signup('b2', '--03-03', '2026-01-10T10:00:00Z')]);
+
+    const first = startInProcess(env, '2026-03-01T12:00:00Z');
+    cleanups.push(() => first.stop());
+    await first.service.start();
+    const r = await first.service.advanceTo(new Date('2026-03-02T01:00:00Z'));
+    expect(r.ticks.map((t) => [t.date, t.birthday])).toEqual([['2026-03-02', 1]]);
+    await first.stop();
+
+    // The Redis write of the tick is lost, as if the process had died right after the Kafka commit.
+    const keys = createSchedulerKeys(env.redisPrefix);
+    const second = startInProcess(env, '2026-03-03T01:00:00Z');
+    cleanups.push(() => second.stop());
+    await second.redis.connect();
+    await second.redis.set(keys.lastTick(), '2026-03-01');
+    await second.redis.hdel(keys.ticks(), '2026-03-02');
+
+    await second.service.start();
+    await waitFor(async () => (await second.redis.get(keys.lastTick())) === '2026-03-03', { timeoutMs: 60_000, message: 'the 03-03 tick' });
+    expect(JSON.parse((await second.redis.hget(keys.ticks(), '2026-03-02'))!)).toEqual({ date: '2026-03-02', recoveredFrom: 'kafka' });
+
+    await collector.settle(producer);
+    expect(Object.fromEntries(countById(collector.events))).toEqual({ 'clock:birthday:b1:2026': 1, 'clock:birthday:b2:2026': 1 });
   });
 });

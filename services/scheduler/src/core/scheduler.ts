@@ -17,7 +17,10 @@ export interface TickControl {
 
 export interface EventPublisher {
   connect(): Promise<void>;
-  publish(events: readonly IncentiveEvent[]): Promise<void>;
+  /** Publishes a tick's events and its progress record atomically. */
+  publish(events: readonly IncentiveEvent[], tickDate: string): Promise<void>;
+  /** The last tick recorded with its events on the Kafka side (null if none). */
+  lastPublishedTick(): Promise<string | null>;
   disconnect(): Promise<void>;
 }
 
@@ -164,6 +167,15 @@ export function createScheduler(deps: SchedulerDeps) {
       if (last === null) throw new RetryableError('scheduler: lease lost before the first tick was set');
       log.info({ lastTick: last }, 'first start: tick progress initialised');
     }
+    // Kafka commits a tick's events with its progress record; Redis records it right after. A crash
+    // in between leaves Kafka one tick ahead: record that tick instead of publishing it again.
+    const published = await deps.publisher.lastPublishedTick();
+    if (published !== null && published > last) {
+      const r = await deps.control.completeTick(lease, published, { date: published, recoveredFrom: 'kafka' });
+      if (r === 'not_leader') throw new RetryableError('scheduler: lease lost while recovering tick progress');
+      log.warn({ tick: published, redisTick: last }, 'tick found committed in Kafka but not recorded in Redis; recorded it, not re-run');
+      last = published;
+    }
     lastTickSeen = last;
     const due = ticksDue(last, nowMs, tz);
     const ticks: TickSummary[] = [];
@@ -173,7 +185,7 @@ export function createScheduler(deps: SchedulerDeps) {
       if (abort.signal.aborted) break;
       const v = await renewOrLose();
       const te = await collectTickEvents(deps.index, deps.schedule, deps.leaderboardTopN, midnight.date);
-      await deps.publisher.publish(te.events);
+      await deps.publisher.publish(te.events, te.date);
       const summary: TickSummary = { date: te.date, at: te.at, published: te.events.length, ...te.counts, closedMonth: te.closedMonth };
       const r = await deps.control.completeTick(v, te.date, summary);
       if (r === 'not_leader') {

@@ -1,16 +1,39 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { IncentiveEvent } from '@incentive/events';
 import { RetryableError } from '@incentive/platform';
 
 const SEND_CHUNK = 500;
+const DAY_MS = 86_400_000;
+
+/** Tick date <-> the offset that records it (days since 1970-01-01; any offset value is accepted by the broker). */
+export function tickOffset(date: string): string {
+  return String(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
+export function tickOfOffset(offset: string): string | null {
+  const n = Number(offset);
+  return Number.isInteger(n) && n >= 0 ? new Date(n * DAY_MS).toISOString().slice(0, 10) : null;
+}
+
+export interface ClockPublisherDeps {
+  kafka: Pick<Kafka, 'producer'>;
+  admin: Pick<Admin, 'fetchOffsets'>;
+  topic: string;
+  transactionalId: string;
+  /** One-partition topic whose committed offset, in group `progressGroupId`, records the last published tick. */
+  progressTopic: string;
+  progressGroupId: string;
+}
 
 /**
- * Publishes one tick's clock events atomically (one Kafka transaction), keyed by customer.
- * Every instance uses the same transactional id: connecting (InitProducerId) bumps the producer
- * epoch, so a paused former leader can no longer commit, and its open transaction is aborted
- * (read_committed consumers, kafkajs' default, never see it).
+ * Publishes one tick's clock events atomically (one Kafka transaction), keyed by customer, and in
+ * the same transaction commits the tick as an offset of a progress group: a tick is on the topic
+ * if and only if its record is, so a crash between Kafka and Redis cannot make a tick run twice.
+ *
+ * Every instance uses the same transactional id: connecting runs InitProducerId, which bumps the
+ * producer epoch, so a paused former leader can no longer commit, and a transaction a crashed
+ * leader left open is aborted (read_committed consumers, kafkajs' default, never see it).
  */
-export function createClockPublisher(deps: { kafka: Pick<Kafka, 'producer'>; topic: string; transactionalId: string }) {
+export function createClockPublisher(deps: ClockPublisherDeps) {
   let producer: Producer | undefined;
   return {
     async connect(): Promise<void> {
@@ -23,9 +46,10 @@ export function createClockPublisher(deps: { kafka: Pick<Kafka, 'producer'>; top
       await fence.abort();
       producer = p;
     },
-    async publish(events: readonly IncentiveEvent[]): Promise<void> {
+    async publish(events: readonly IncentiveEvent[], tickDate: string): Promise<void> {
       const p = producer;
       if (!p) throw new RetryableError('clock publisher: not connected');
+      // A tick without events needs no Kafka record: publishing it again would publish nothing.
       if (events.length === 0) return;
       const tx = await p.transaction();
       try {
@@ -37,11 +61,21 @@ export function createClockPublisher(deps: { kafka: Pick<Kafka, 'producer'>; top
           }));
           await tx.send({ topic: deps.topic, acks: -1, messages });
         }
+        await tx.sendOffsets({
+          consumerGroupId: deps.progressGroupId,
+          topics: [{ topic: deps.progressTopic, partitions: [{ partition: 0, offset: tickOffset(tickDate) }] }],
+        });
         await tx.commit();
       } catch (err) {
         await tx.abort().catch(() => undefined);
         throw err;
       }
+    },
+    /** The last tick whose events were committed to Kafka, or null. */
+    async lastPublishedTick(): Promise<string | null> {
+      const [res] = await deps.admin.fetchOffsets({ groupId: deps.progressGroupId, topics: [deps.progressTopic] });
+      const p0 = res?.partitions.find((p) => p.partition === 0);
+      return p0 ? tickOfOffset(p0.offset) : null;
     },
     async disconnect(): Promise<void> {
       const p = producer;
