@@ -30,3 +30,5 @@ export { verifyLedger } from './verify-ledger.js';
 export type { LedgerVerification } from './verify-ledger.js';
 export { getWalletView } from './wallet-view.js';
 export type { WalletView } from './wallet-view.js';
+export { connectLedger } from './connect.js';
+export type { LedgerConnectionOptions } from './connect.js';

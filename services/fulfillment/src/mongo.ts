@@ -1,19 +1,7 @@
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
+import { connectLedger } from '@incentive/ledger';
 
-/**
- * A dedicated mongoose connection. Commands are not buffered while disconnected: an outage must
- * surface as an error within the server selection timeout, so the consumer pauses and retries the
- * chunk instead of piling up writes in memory.
- */
+/** The worker's MongoDB connection (unbuffered, fast failure on outage: see connectLedger). */
 export async function connectMongo(options: { url: string; dbName?: string; serverSelectionTimeoutMS: number; appName: string }): Promise<Connection> {
-  const connection = mongoose.createConnection(options.url, {
-    ...(options.dbName ? { dbName: options.dbName } : {}),
-    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS,
-    bufferCommands: false,
-    autoIndex: false,
-    autoCreate: false,
-    appName: options.appName,
-  });
-  await connection.asPromise();
-  return connection;
+  return connectLedger(options);
 }
