@@ -10,7 +10,7 @@ import { createManualClock, createSystemClock, isManualClock, type Clock } from 
 import { createScheduler, type RunResult, type Scheduler } from './core/scheduler.js';
 import { createClockPublisher } from './kafka/clock-publisher.js';
 import { createIndexConsumer } from './kafka/index-consumer.js';
-import { indexLag } from './kafka/index-lag.js';
+import { indexLag, topicWatermarks } from './kafka/index-lag.js';
 import { createOpsServer } from './ops/http-server.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createControlStore } from './redis/control-store.js';
@@ -126,7 +126,8 @@ export function createSchedulerService(deps: SchedulerServiceDeps) {
           progressTopic,
           progressGroupId: `${config.KAFKA_TRANSACTIONAL_ID}.progress`,
         }),
-        indexLag: () => indexLag(a, topic, config.KAFKA_INDEX_GROUP_ID),
+        indexTarget: () => topicWatermarks(a, topic),
+        indexLag: (target) => indexLag(a, topic, config.KAFKA_INDEX_GROUP_ID, target),
         logger,
         instanceId,
         leaseTtlMs: config.LEASE_TTL_MS,

@@ -47,8 +47,10 @@ export interface SchedulerDeps {
   control: TickControl;
   index: DueIndex;
   publisher: EventPublisher;
-  /** Records of the events topic not yet in the indexes (0 = caught up). */
-  indexLag(): Promise<number>;
+  /** Snapshot of the events topic's end (high watermark per partition). */
+  indexTarget(): Promise<ReadonlyMap<number, number>>;
+  /** Records up to `target` not yet in the indexes (0 = caught up with the snapshot). */
+  indexLag(target: ReadonlyMap<number, number>): Promise<number>;
   logger: Logger;
   instanceId: string;
   leaseTtlMs: number;
@@ -147,8 +149,11 @@ export function createScheduler(deps: SchedulerDeps) {
 
   async function waitForIndex(): Promise<void> {
     const deadline = Date.now() + deps.indexCatchupTimeoutMs;
+    // Everything on the topic when the tick starts must be indexed; what arrives later belongs to
+    // the next day anyway (waiting for a zero lag would never end on a busy topic).
+    const target = await deps.indexTarget();
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
-      const lag = await deps.indexLag();
+      const lag = await deps.indexLag(target);
       if (lag === 0) return;
       if (Date.now() >= deadline) throw new RetryableError(`scheduler: indexes are ${lag} records behind the events topic; the tick waits`);
       await renewOrLose();
@@ -167,18 +172,21 @@ export function createScheduler(deps: SchedulerDeps) {
       if (last === null) throw new RetryableError('scheduler: lease lost before the first tick was set');
       log.info({ lastTick: last }, 'first start: tick progress initialised');
     }
+    lastTickSeen = last;
+    const ticks: TickSummary[] = [];
+    if (ticksDue(last, nowMs, tz).length === 0) return { leader: true, ticks, lastTick: last };
     // Kafka commits a tick's events with its progress record; Redis records it right after. A crash
     // in between leaves Kafka one tick ahead: record that tick instead of publishing it again.
+    // (Kafka can only be ahead by a tick that is due, so this is checked only when one is.)
     const published = await deps.publisher.lastPublishedTick();
     if (published !== null && published > last) {
       const r = await deps.control.completeTick(lease, published, { date: published, recoveredFrom: 'kafka' });
       if (r === 'not_leader') throw new RetryableError('scheduler: lease lost while recovering tick progress');
       log.warn({ tick: published, redisTick: last }, 'tick found committed in Kafka but not recorded in Redis; recorded it, not re-run');
       last = published;
+      lastTickSeen = last;
     }
-    lastTickSeen = last;
     const due = ticksDue(last, nowMs, tz);
-    const ticks: TickSummary[] = [];
     if (due.length === 0) return { leader: true, ticks, lastTick: last };
     await waitForIndex();
     for (const midnight of due) {
@@ -189,7 +197,7 @@ export function createScheduler(deps: SchedulerDeps) {
       const summary: TickSummary = { date: te.date, at: te.at, published: te.events.length, ...te.counts, closedMonth: te.closedMonth };
       const r = await deps.control.completeTick(v, te.date, summary);
       if (r === 'not_leader') {
-        log.error({ tick: te.date }, 'tick published but the lease was lost before it was recorded; the next leader re-runs it (same event ids)');
+        log.error({ tick: te.date }, 'tick published but the lease was lost before it was recorded in Redis; the next leader records it from the Kafka progress');
         await dropLeadership('lease lost while recording a tick', false);
         break;
       }
