@@ -100,7 +100,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const stages = () => [
     ...(running('scheduler') ? [{ groupId: ctx.groups.scheduler, topic: ctx.topics.events }] : []),
     { groupId: ctx.groups.rulesEngine, topic: ctx.topics.events },
-    ...(running('fulfillment') ? [{ groupId: ctx.groups.fulfillment, topic: ctx.topics.rewards }] : []),
+    ...(running('fulfillment')
+      ? [
+          { groupId: ctx.groups.redemptions, topic: ctx.topics.events },
+          { groupId: ctx.groups.fulfillment, topic: ctx.topics.rewards },
+        ]
+      : []),
   ];
 
   const pipeline: Pipeline = {

@@ -25,6 +25,8 @@ export interface RunContext {
   groups: {
     rulesEngine: string;
     fulfillment: string;
+    /** Fulfillment's sibling consumer of purchases carrying coupon codes (events topic). */
+    redemptions: string;
     scheduler: string;
   };
   rulesDir: string;
@@ -60,6 +62,7 @@ export function createRunContext(options: { runId: string; urls: ServiceUrls; ru
     groups: {
       rulesEngine: `${runId}.rules-engine`,
       fulfillment: `${runId}.fulfillment`,
+      redemptions: `${runId}.redemptions`,
       scheduler: `${runId}.scheduler`,
     },
     rulesDir: options.rulesDir,
@@ -83,16 +86,16 @@ export function serviceEnv(ctx: RunContext, name: ServiceName, options: ServiceE
     KAFKA_BROKERS: ctx.urls.kafkaBrokers,
     TOPIC_PREFIX: ctx.topicPrefix,
     CREATE_TOPICS: 'false',
-    // Short timeouts: a test or demo run joins and leaves groups often.
-    KAFKA_SESSION_TIMEOUT_MS: '10000',
-    KAFKA_HEARTBEAT_INTERVAL_MS: '1000',
-    KAFKA_REBALANCE_TIMEOUT_MS: '20000',
     SHUTDOWN_TIMEOUT_MS: '15000',
   };
+  // Short group timeouts for the workers whose batches are quick (a run joins and leaves groups
+  // often); fulfillment keeps its defaults: a FerretDB chunk under load can outlast a short session.
+  const quickGroups = { KAFKA_SESSION_TIMEOUT_MS: '10000', KAFKA_HEARTBEAT_INTERVAL_MS: '1000', KAFKA_REBALANCE_TIMEOUT_MS: '20000' };
   switch (name) {
     case 'rules-engine':
       return {
         ...common,
+        ...quickGroups,
         KAFKA_GROUP_ID: ctx.groups.rulesEngine,
         REDIS_URL: ctx.urls.redisUrl,
         REDIS_KEY_PREFIX: ctx.redisKeyPrefix,
@@ -104,12 +107,15 @@ export function serviceEnv(ctx: RunContext, name: ServiceName, options: ServiceE
       return {
         ...common,
         KAFKA_GROUP_ID: ctx.groups.fulfillment,
+        KAFKA_REDEMPTIONS_GROUP_ID: ctx.groups.redemptions,
         MONGO_URL: ctx.mongoDbUrl,
+        MONGO_DB: ctx.mongoDbName,
         ...options.extra,
       };
     case 'scheduler':
       return {
         ...common,
+        ...quickGroups,
         KAFKA_INDEX_GROUP_ID: ctx.groups.scheduler,
         // One transactional id per deployment (a new leader fences the old one); per run here.
         KAFKA_TRANSACTIONAL_ID: `${ctx.runId}.scheduler-clock`,
