@@ -3,6 +3,7 @@
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { IncentiveEvent } from '@incentive/events';
 import { loadRuleset } from '@incentive/rules';
 import { customerReport } from '../harness/customer-report.js';
 import { ledgerReport, type LedgerReport } from '../harness/ledger-report.js';
@@ -15,7 +16,11 @@ import { createRunContext, newRunId } from '../harness/run-context.js';
 import type { ServiceName } from '../harness/service-process.js';
 import { ArgsError, parseDemoArgs, USAGE } from './args.js';
 import { createProgressBar } from './progress-bar.js';
+import { createRedemptionSimulator, type RedemptionSimulator } from './redemptions.js';
 import { formatSummary } from './summary.js';
+
+/** One purchase in this many, by a customer holding a valid coupon, redeems it (see redemptions.ts). */
+const REDEEM_ONE_IN = 3;
 
 const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -75,6 +80,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const pipeline: Pipeline = createPipeline({ ctx, partitions: args.partitions, log, logLevel: env.LOG_LEVEL ?? 'info' });
   let collector: RewardCollector | undefined;
   let clockCollector: EventIdCollector | undefined;
+  let redemptions: RedemptionSimulator | undefined;
 
   // Ctrl-C: stop what we started (children get SIGTERM, in reverse start order), then exit. A second
   // Ctrl-C does not wait any longer.
@@ -91,6 +97,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     void (async () => {
       await collector?.stop().catch(() => undefined);
       await clockCollector?.stop().catch(() => undefined);
+      await redemptions?.stop().catch(() => undefined);
       await pipeline.stop();
       say(`stopped. Run ${runId}'s data is kept (topics ${ctx.topicPrefix}*, database ${ctx.mongoDbName}); logs in ${logFile}`);
       process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -119,11 +126,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     }
     const withClock = started.includes('scheduler');
     collector = await collectRewards(pipeline.kafka, ctx.topics.rewards, `${runId}.demo-rewards`);
+    if (started.includes('fulfillment')) {
+      redemptions = await createRedemptionSimulator(pipeline.kafka, ctx.topics.notifications, `${runId}.demo-redemptions`, REDEEM_ONE_IN);
+    }
     clockCollector = await collectEventIds(pipeline.kafka, ctx.topics.events, `${runId}.demo-clock`, (id) => id.startsWith('clock:'));
 
     const t0 = performance.now();
     const bar = createProgressBar('Publishing', slice.events.length);
-    await pipeline.replay(slice, { clock: withClock, signal: abort.signal, onProgress: (p) => bar.update(p.published, `day ${p.day}/${p.days} ${p.date}`) });
+    await pipeline.replay(slice, {
+      clock: withClock,
+      signal: abort.signal,
+      ...(redemptions ? { transform: (events: readonly IncentiveEvent[]) => redemptions!.decorate(events) } : {}),
+      onProgress: (p) => bar.update(p.published, `day ${p.day}/${p.days} ${p.date}`),
+    });
     bar.done(`${slice.events.length.toLocaleString('en-GB')} events published to ${ctx.topics.events} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     say('Waiting for the pipeline to drain (consumer lag 0, reward counts stable) ...');
@@ -158,6 +173,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         customers,
         runId,
         logFile,
+        mongoUrl: urls.mongoUrl,
+        couponsAttached: redemptions?.attached() ?? 0,
+        redeemOneIn: REDEEM_ONE_IN,
+        kept: !args.cleanup,
         services: started,
       }),
     );
@@ -170,6 +189,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   } finally {
     await collector?.stop().catch(() => undefined);
     await clockCollector?.stop().catch(() => undefined);
+    await redemptions?.stop().catch(() => undefined);
     await pipeline.stop();
     if (args.cleanup) {
       await pipeline.destroy();

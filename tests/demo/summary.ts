@@ -13,6 +13,12 @@ export interface DemoSummary {
   customers: CustomerReport;
   runId: string;
   logFile: string;
+  mongoUrl: string;
+  /** Purchases the demo let carry a coupon their customer held (the data has none). */
+  couponsAttached: number;
+  redeemOneIn: number;
+  /** The run's topics, keys and database were kept. */
+  kept: boolean;
   services: string[];
 }
 
@@ -45,11 +51,13 @@ function what(kind: Reward['kind'], list: Reward[]): string {
 /** The closing report, in words a marketing manager reads without a glossary. */
 export function formatSummary(s: DemoSummary): string {
   const out: string[] = [];
-  const eventsPerSecond = s.wallSeconds > 0 ? s.slice.events / s.wallSeconds : 0;
+  const clockTotal = Object.values(s.clockEvents ?? {}).reduce((a, b) => a + b, 0);
+  const eventsPerSecond = s.wallSeconds > 0 ? (s.slice.events + clockTotal) / s.wallSeconds : 0;
   out.push('', `══ Incentive engine demo: ${s.slice.label} of Online Retail ══`, '');
   out.push(`Replayed ${n(s.slice.events)} events (${n(s.slice.customers)} customers, ${s.slice.from} to ${s.slice.to}, ${n(s.slice.days)} days)`);
   const path = ['Kafka', 'rules-engine', ...(s.services.includes('fulfillment') ? ['fulfillment', 'MongoDB'] : [])];
-  out.push(`through ${path.join(' → ')} in ${s.wallSeconds.toFixed(1)} s: ${n(Math.round(eventsPerSecond))} events/s end to end.`);
+  out.push(`through ${path.join(' → ')} in ${s.wallSeconds.toFixed(1)} s wall time: ${n(Math.round(eventsPerSecond))} events/s end to end`);
+  out.push(`(purchases, refunds and signups plus the scheduler's clock events, until every reward was in ${s.services.includes('fulfillment') ? 'MongoDB' : 'the rewards topic'}).`);
   if (s.clockEvents) {
     const parts = Object.entries(s.clockEvents).map(([type, count]) => `${n(count)} ${type}`);
     out.push(`The scheduler's clock moved through ${n(s.slice.days - 1)} midnights, raising ${parts.length > 0 ? parts.join(', ') : 'no'} clock events.`);
@@ -75,8 +83,12 @@ export function formatSummary(s: DemoSummary): string {
   if (s.ledger) {
     const l = s.ledger;
     out.push('', 'Coupons');
-    out.push(`  issued ${n(l.coupons.issued)}, redeemed ${n(l.coupons.redeemed)}, expired ${n(l.coupons.expired)}, still open ${n(l.coupons.open)}` +
-      (l.redemptions.rejected > 0 ? ` (${n(l.redemptions.rejected)} redemption attempts refused)` : ''));
+    out.push(`  issued ${n(l.coupons.issued)}, redeemed ${n(l.coupons.redeemed)}, expired ${n(l.coupons.expired)}, still open ${n(l.coupons.open)}`);
+    if (s.couponsAttached > 0) {
+      const refused = Object.entries(l.redemptions.byReason).map(([reason, c]) => `${n(c)} ${reason.replace(/_/g, ' ')}`);
+      out.push(`  (the data has no coupon codes: the demo let 1 in ${s.redeemOneIn} purchases by a customer holding a valid coupon use it;`);
+      out.push(`   ${n(s.couponsAttached)} codes presented, ${n(l.redemptions.accepted)} accepted${refused.length > 0 ? `, refused: ${refused.join(', ')}` : ''})`);
+    }
     out.push('', 'Points');
     out.push(`  earned ${n(l.points.earned)}, clawed back ${n(l.points.clawedBack)} on refunds, expired ${n(l.points.expired)}`);
     out.push(`  outstanding balance ${n(l.points.outstanding)} across ${n(l.wallets)} wallets (ledger entries: ${n(l.points.entries)})`);
@@ -95,7 +107,19 @@ export function formatSummary(s: DemoSummary): string {
   out.push('  by segment', ...table(segRows, ['l', 'r', 'r']).map((l) => `  ${l}`));
   out.push('  by tier', ...table(tierRows, ['l', 'r', 'r']).map((l) => `  ${l}`));
 
-  out.push('', `Run ${s.runId}: topics ${s.runId}.incentive.*, Redis keys ${s.runId}:*, MongoDB database ${s.runId}`);
+  out.push('', s.kept
+    ? `Run ${s.runId} is kept: topics ${s.runId}.incentive.*, Redis keys ${s.runId}:*, MongoDB database ${s.runId} (--cleanup deletes them)`
+    : `Run ${s.runId}: topics, Redis keys and database are deleted at exit (--cleanup).`);
+  if (s.kept && s.ledger) {
+    const counts = new Map<string, number>();
+    for (const r of s.rewards) counts.set(r.customerId, (counts.get(r.customerId) ?? 0) + 1);
+    const busiest = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+    if (busiest) {
+      out.push(`Look at one customer's wallet and verify the points ledger:`);
+      out.push(`  MONGO_URL=${s.mongoUrl} MONGO_DB=${s.runId} pnpm incentive wallet ${busiest}`);
+      out.push(`  MONGO_URL=${s.mongoUrl} MONGO_DB=${s.runId} pnpm incentive ledger verify`);
+    }
+  }
   out.push(`Service logs (${s.services.join(', ')}): ${s.logFile}`, '');
   return out.join('\n');
 }

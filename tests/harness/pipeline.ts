@@ -58,6 +58,8 @@ export interface Pipeline {
     options?: {
       clock?: boolean;
       onProgress?: (p: ReplayProgress) => void;
+      /** Rewrites a day's events just before they are published (the demo's coupon redemptions). */
+      transform?: (events: readonly IncentiveEvent[]) => IncentiveEvent[];
       /** Stops the replay at the next day boundary (Ctrl-C in the demo). */
       signal?: AbortSignal;
       /** Runs before the tick of `day` (tests: kill or restart a scheduler here). */
@@ -162,7 +164,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           });
           await clock.advanceTo(new Date(day.startMs), day.date, failure);
         }
-        published += await publishEvents(producer, ctx.topics.events, day.events, {
+        const events = replayOptions.transform ? replayOptions.transform(day.events) : day.events;
+        published += await publishEvents(producer, ctx.topics.events, events, {
           onProgress: (n) => onProgress?.({ published: published + n, total, date: day.date, day: i + 1, days: slice.days.length }),
         });
         onProgress?.({ published, total, date: day.date, day: i + 1, days: slice.days.length });
