@@ -70,6 +70,7 @@ export async function runSimulation(lines: AsyncIterable<string> | Iterable<stri
       summary.eventsProcessed++;
       if (e !== event) summary.derivedEvents++;
       planner?.track(e.customerId, result.state);
+      for (const err of result.evaluationErrors ?? []) summary.conditionErrors.set(err.ruleId, (summary.conditionErrors.get(err.ruleId) ?? 0) + 1);
       if (explain && result.explain) for (const l of formatExplanation(result.explain, e.occurredAt)) explain.line(l);
     }
     for (const r of out.rewards) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -94,6 +94,25 @@ describe('incentive simulate (command)', () => {
       expect(stderr).toMatch(/events: 2 lines read, 2 accepted, 0 rejected/);
       expect(stderr).not.toMatch(/conditions failed/);
       expect(readFileSync(explainFile, 'utf8')).toMatch(/^signup s1 customer c1 at 2026-03-01T10:00:00Z: 1 rule\(s\)\n {2}welcome-coupon: matched, rewarded$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts rules whose conditions throw (as json-rules-engine would reject) in the summary, and keeps going', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-rules-'));
+    try {
+      for (const f of ['segments.json', 'tiers.json', 'schedule.json']) cpSync(join(RULES_DIR, f), join(dir, f));
+      mkdirSync(join(dir, 'incentives'));
+      const rules = [
+        { id: 'odd-in', on: ['purchase'], priority: 1, conditions: { all: [{ fact: 'customer', path: '$.tier', operator: 'in', value: { fact: 'customer', path: '$.orders' } }] }, reward: { kind: 'points', points: 5 } },
+        { id: 'fine', on: ['purchase'], priority: 1, conditions: { all: [] }, reward: { kind: 'points', points: 1 } },
+      ];
+      writeFileSync(join(dir, 'incentives', 'odd.json'), JSON.stringify(rules));
+      const { code, stdout, stderr } = await runCli(['--rules', dir, '--events', '-'], [purchase('p1', 'c1', '2026-03-02T10:00:00Z', 12), purchase('p2', 'c1', '2026-03-03T10:00:00Z', 12)].join('\n'));
+      expect(code).toBe(0);
+      expect(stdout.trim().split('\n').map((l) => (JSON.parse(l) as { ruleId: string }).ruleId)).toEqual(['fine', 'fine']);
+      expect(stderr).toMatch(/^condition errors \(rule not rewarded on those events\):\n\s+2\s+odd-in$/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -33,6 +33,8 @@ export interface SimulationSummary {
   lastEventAt: string | null;
   rewards: number;
   byRule: Map<string, RuleTotals>;
+  /** Rule id ('*' = the whole evaluation, json-rules-engine) -> events whose conditions threw. */
+  conditionErrors: Map<string, number>;
   engine: string;
   rulesetVersion: string;
   elapsedMs: number;
@@ -54,6 +56,7 @@ export function emptySummary(engine: string, rulesetVersion: string): Simulation
     lastEventAt: null,
     rewards: 0,
     byRule: new Map(),
+    conditionErrors: new Map(),
     engine,
     rulesetVersion,
     elapsedMs: 0,
@@ -138,6 +141,10 @@ export function formatSummary(s: SimulationSummary): string {
     const reasons = [...s.rejectedByReason].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     for (const [reason, n] of reasons.slice(0, 20)) lines.push(`  ${String(n).padStart(8)}  ${reason}`);
     if (reasons.length > 20) lines.push(`  ... ${reasons.length - 20} more reasons`);
+  }
+  if (s.conditionErrors.size > 0) {
+    lines.push('condition errors (rule not rewarded on those events):');
+    for (const [rule, n] of [...s.conditionErrors].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(n).padStart(8)}  ${rule}`);
   }
   lines.push(`rewards: ${s.rewards}`);
   const rules = [...s.byRule].sort((a, b) => (a[0] < b[0] ? -1 : 1));
