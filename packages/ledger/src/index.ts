@@ -10,7 +10,7 @@ export {
 export type { CouponCodeCheck, CouponCodeGenerator, GeneratedCode, RandomSource } from './coupon-code.js';
 export { EMPTY_HEAD, GENESIS_HASH, canonicalEntry, chainEntry, entryHash, entrySlotId, verifyChain } from './hash-chain.js';
 export type { ChainBreak, ChainFields, ChainHead, ChainedEntry, EntryLink, EntryType } from './hash-chain.js';
-export { createModels, ensureLedgerIndexes, isDuplicateKey } from './models.js';
+export { createModels, ensureLedgerIndexes, isDuplicateKey, orderSlotId } from './models.js';
 export type {
   CouponDoc,
   CouponStatus,

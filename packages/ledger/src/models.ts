@@ -97,13 +97,27 @@ export interface OrderClawback {
   refunded: number;
 }
 
-/** Per-order projection of the ledger, keyed `<customerId>#<orderId>`, for pro-rata clawback. */
+/**
+ * Insert-only index of the ledger by order, for pro-rata clawback: one document per earn or
+ * clawback entry that names an order, at slot `<customerId>#<orderId>#e<k>` (earns) or `#c<k>`
+ * (clawbacks), k = 1, 2, ... Reading an order walks its slots by `_id`. Insert-only because on
+ * FerretDB v1 every update scans its collection, while inserts and `_id` reads do not.
+ */
 export interface OrderPointsDoc {
   _id: string;
   customerId: string;
   orderId: string;
-  earns: OrderEarn[];
-  clawbacks: OrderClawback[];
+  type: 'earn' | 'clawback';
+  entryId: string;
+  rewardId: string;
+  /** Points earned, or reversed (positive). */
+  points: number;
+  orderAmount: number | null;
+  refunded: number | null;
+}
+
+export function orderSlotId(customerId: string, orderId: string, type: 'earn' | 'clawback', k: number): string {
+  return `${customerId}#${orderId}#${type === 'earn' ? 'e' : 'c'}${k}`;
 }
 
 export interface GiftOrderDoc {
@@ -227,8 +241,12 @@ const orderPointsSchema = new Schema<OrderPointsDoc>(
     _id: { type: String, required: true },
     customerId: { type: String, required: true },
     orderId: { type: String, required: true },
-    earns: { type: [{ _id: false, entryId: String, points: Number, orderAmount: Number }], default: [] },
-    clawbacks: { type: [{ _id: false, entryId: String, rewardId: String, points: Number, refunded: Number }], default: [] },
+    type: { type: String, enum: ['earn', 'clawback'], required: true },
+    entryId: { type: String, required: true },
+    rewardId: { type: String, required: true },
+    points: { type: Number, required: true },
+    orderAmount: { type: Number, default: null },
+    refunded: { type: Number, default: null },
   },
   { ...opts, collection: 'order_points' },
 );

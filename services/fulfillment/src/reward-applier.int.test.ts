@@ -86,7 +86,7 @@ describe('reward applier (FerretDB)', () => {
     await applier.apply([msg(points('lag', 5), 100), msg(points('lag', 6, { orderId: 'o9', orderAmount: 10 }), 101)]);
     // Simulate the crash: wallet and order doc lag behind the ledger.
     await db.models.Wallet.collection.updateOne({ _id: 'lag' } as never, { $set: { headSeq: 1, points: 5, headHash: (await db.models.PointsEntry.findById('lag#1').lean())!.hash, headSource: { topic: 'rewards', partition: 0, offset: '100' } } });
-    await db.models.OrderPoints.collection.deleteOne({ _id: 'lag#o9' } as never);
+    await db.models.OrderPoints.collection.deleteOne({ _id: 'lag#o9#e1' } as never);
     const res = await createRewardApplier({ models: db.models, clock }).apply([msg(points('lag', 6, { orderId: 'o9', orderAmount: 10 }), 101), msg(clawback('lag', 'o9', 5), 102)]);
     expect(res.map((r) => r.outcome)).toEqual(['duplicate', 'applied']);
     const wallet = await db.models.Wallet.findById('lag').lean();

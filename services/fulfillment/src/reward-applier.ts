@@ -6,6 +6,7 @@ import {
   createCouponCodeGenerator,
   entrySlotId,
   isDuplicateKey,
+  orderSlotId,
   type ChainedEntry,
   type CouponCodeGenerator,
   type CouponDoc,
@@ -51,8 +52,10 @@ export interface RewardApplierDeps {
   models: LedgerModels;
   clock: Clock;
   codes?: CouponCodeGenerator;
-  /** Largest number of documents per insertMany/bulkWrite (FerretDB v1 stalls on update batches of 100+). */
+  /** Largest number of operations per bulkWrite of updates (FerretDB v1 stalls on update batches of 100+). */
   writeBatchSize?: number;
+  /** Largest number of documents per insertMany (one SQLite transaction each on FerretDB). */
+  insertBatchSize?: number;
   /** Customers whose heads are loaded concurrently. */
   readConcurrency?: number;
   logger?: { warn(obj: object, msg: string): void };
@@ -130,6 +133,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
   const { models, clock } = deps;
   const codes = deps.codes ?? createCouponCodeGenerator();
   const writeBatch = deps.writeBatchSize ?? 50;
+  const insertBatch = deps.insertBatchSize ?? 1000;
   const readConcurrency = deps.readConcurrency ?? 16;
   const heads = new Map<string, Head>();
 
@@ -194,16 +198,78 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     return head;
   }
 
-  /** Earn and clawback history of an order: the stored projection plus what this chunk added. */
-  async function orderView(key: string, stored: Map<string, { earns: OrderEarn[]; clawbacks: OrderClawback[] }>, chunk: Projection) {
-    let o = stored.get(key);
-    if (!o) {
-      const doc = await col.orders.findOne({ _id: key });
-      o = { earns: doc?.earns ?? [], clawbacks: doc?.clawbacks ?? [] };
-      stored.set(key, o);
+  /** How many earn/clawback slots of an order are known to be taken (learned by reads and writes). */
+  const orderSlots = new Map<string, { e: number; c: number }>();
+
+  /** Earn and clawback history of an order, walking its slots by `_id`. */
+  async function readOrder(customerId: string, orderId: string): Promise<{ earns: OrderEarn[]; clawbacks: OrderClawback[] }> {
+    const earns: OrderEarn[] = [];
+    const clawbacks: OrderClawback[] = [];
+    for (let k = 1; ; k++) {
+      const d = await col.orders.findOne({ _id: orderSlotId(customerId, orderId, 'earn', k) });
+      if (!d) break;
+      earns.push({ entryId: d.entryId, points: d.points, orderAmount: d.orderAmount ?? null });
     }
+    for (let k = 1; ; k++) {
+      const d = await col.orders.findOne({ _id: orderSlotId(customerId, orderId, 'clawback', k) });
+      if (!d) break;
+      clawbacks.push({ entryId: d.entryId, rewardId: d.rewardId, points: d.points, refunded: d.refunded ?? 0 });
+    }
+    orderSlots.set(orderKey(customerId, orderId), { e: earns.length, c: clawbacks.length });
+    return { earns, clawbacks };
+  }
+
+  /** The stored history of an order plus what this chunk added (not yet written). */
+  async function orderView(customerId: string, orderId: string, stored: Map<string, { earns: OrderEarn[]; clawbacks: OrderClawback[] }>, chunk: Projection) {
+    const key = orderKey(customerId, orderId);
+    let o = stored.get(key);
+    if (!o) stored.set(key, (o = await readOrder(customerId, orderId)));
     const added = chunk.orderEarns.get(key);
     return { earns: [...o.earns, ...(added?.earns ?? [])], clawbacks: [...o.clawbacks, ...(added?.clawbacks ?? [])] };
+  }
+
+  /**
+   * Inserts the order index documents of new entries. Slots are assigned from what is known
+   * (usually: a new order, slot 1); a taken slot holding the same entry means already written,
+   * one holding another entry means the next slot is tried.
+   */
+  async function insertOrderSlots(p: Projection): Promise<void> {
+    let pending: OrderPointsDoc[] = [];
+    for (const [key, o] of p.orderEarns) {
+      const known = orderSlots.get(key) ?? { e: 0, c: 0 };
+      for (const e of o.earns) {
+        known.e++;
+        pending.push({ _id: orderSlotId(o.customerId, o.orderId, 'earn', known.e), customerId: o.customerId, orderId: o.orderId, type: 'earn', entryId: e.entryId, rewardId: e.entryId.slice(0, -':earn'.length), points: e.points, orderAmount: e.orderAmount, refunded: null });
+      }
+      for (const c of o.clawbacks) {
+        known.c++;
+        pending.push({ _id: orderSlotId(o.customerId, o.orderId, 'clawback', known.c), customerId: o.customerId, orderId: o.orderId, type: 'clawback', entryId: c.entryId, rewardId: c.rewardId, points: c.points, orderAmount: null, refunded: c.refunded });
+      }
+      orderSlots.set(key, known);
+    }
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 1000) throw new RetryableError('order index slots kept colliding');
+      const retry: OrderPointsDoc[] = [];
+      for (const batch of chunks(pending, insertBatch)) {
+        let dups: number[] = [];
+        await col.orders.insertMany(batch, { ordered: false }).catch((err: unknown) => {
+          dups = duplicateIndexes(err);
+        });
+        for (const i of dups) {
+          const doc = batch[i]!;
+          const taken = await col.orders.findOne({ _id: doc._id });
+          if (taken?.entryId === doc.entryId) continue;
+          const key = orderKey(doc.customerId, doc.orderId);
+          const known = orderSlots.get(key) ?? { e: 0, c: 0 };
+          const k = (doc.type === 'earn' ? known.e : known.c) + 1;
+          if (doc.type === 'earn') known.e = k;
+          else known.c = k;
+          orderSlots.set(key, known);
+          retry.push({ ...doc, _id: orderSlotId(doc.customerId, doc.orderId, doc.type, k) });
+        }
+      }
+      pending = retry;
+    }
   }
 
   function notificationFor(reward: Reward, extra: Record<string, unknown>): NotificationEvent {
@@ -238,19 +304,8 @@ export function createRewardApplier(deps: RewardApplierDeps) {
         duplicateIndexes(err);
       });
     }
-    const orderOps = [...p.orderEarns].map(([key, o]) => {
-      const add: Record<string, { $each: unknown[] }> = {};
-      if (o.earns.length > 0) add.earns = { $each: o.earns };
-      if (o.clawbacks.length > 0) add.clawbacks = { $each: o.clawbacks };
-      return {
-        updateOne: {
-          filter: { _id: key },
-          update: { $setOnInsert: { customerId: o.customerId, orderId: o.orderId }, $addToSet: add },
-          upsert: true,
-        },
-      };
-    });
-    for (const ops of chunks(orderOps, writeBatch)) await col.orders.bulkWrite(ops, { ordered: false });
+    await insertOrderSlots(p);
+
   }
 
   /** Inserts coupons; a code collision draws a new code, a second coupon for one reward is a no-op. */
@@ -259,7 +314,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     for (let round = 0; pending.length > 0; round++) {
       if (round > 5) throw new RetryableError('coupon codes kept colliding');
       const retry: CouponDoc[] = [];
-      for (const batch of chunks(pending, writeBatch)) {
+      for (const batch of chunks(pending, insertBatch)) {
         let dups: number[] = [];
         await col.coupons.insertMany(batch, { ordered: false }).catch((err: unknown) => {
           dups = duplicateIndexes(err);
@@ -305,6 +360,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
       return await applyOnce(messages, customers);
     } catch (err) {
       for (const c of customers) heads.delete(c);
+      orderSlots.clear();
       throw err;
     }
   }
@@ -323,7 +379,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
       const plan = await planChunk(messages, knownDuplicates);
       // 1. ledger entries, in chain order per customer.
       let conflict: PointsEntryDoc | undefined;
-      for (const batch of chunks(plan.entries, 100)) {
+      for (const batch of chunks(plan.entries, insertBatch)) {
         try {
           await col.entries.insertMany(batch, { ordered: true });
         } catch (err) {
@@ -344,7 +400,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
       await writeProjections(plan.projection);
       // 3. other effects.
       await insertCoupons(plan.coupons, plan.results);
-      for (const batch of chunks(plan.gifts, writeBatch)) {
+      for (const batch of chunks(plan.gifts, insertBatch)) {
         await col.gifts.insertMany(batch, { ordered: false }).catch((err: unknown) => {
           for (const i of duplicateIndexes(err)) {
             const r = plan.results.get(batch[i]!._id);
@@ -365,7 +421,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
       }));
       for (const ops of chunks(badgeOps, writeBatch)) await col.wallets.bulkWrite(ops, { ordered: false });
       // 4. reward records.
-      for (const batch of chunks(plan.rewardDocs, writeBatch)) {
+      for (const batch of chunks(plan.rewardDocs, insertBatch)) {
         await col.rewards.insertMany(batch, { ordered: false }).catch((err: unknown) => {
           duplicateIndexes(err);
         });
@@ -450,7 +506,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
             record(m, 'duplicate', { effect: `${r.rewardId}:clawback` });
             break;
           }
-          const order = await orderView(orderKey(r.customerId, r.orderId), orders, projection);
+          const order = await orderView(r.customerId, r.orderId, orders, projection);
           const planned = planClawback(order.earns, order.clawbacks, r.amount);
           if (!planned.ok) {
             record(m, 'noop', { reason: planned.reason });
@@ -504,6 +560,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     /** Forgets cached chain heads (after a rebalance: another worker may have written since). */
     forget(): void {
       heads.clear();
+      orderSlots.clear();
     },
   };
 }

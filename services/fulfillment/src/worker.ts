@@ -53,7 +53,7 @@ export function createFulfillmentWorker(deps: FulfillmentWorkerDeps) {
 
   async function handleRewards(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
     const valid: RewardMessage[] = [];
-    const dead: Message[] = [];
+    const notifications: Message[] = [];
     const deadLetters: Parameters<typeof publishDeadLetter>[1][] = [];
     for (const m of messages) {
       const parsed = m.value ? parseRewardJson(m.value) : undefined;
@@ -69,14 +69,14 @@ export function createFulfillmentWorker(deps: FulfillmentWorkerDeps) {
     }
     const results = valid.length > 0 ? await rewards.apply(valid) : [];
     for (const r of results) {
-      if (r.notification) dead.push({ key: r.customerId, value: JSON.stringify(r.notification) });
+      if (r.notification) notifications.push({ key: r.customerId, value: JSON.stringify(r.notification) });
     }
     // Notifications after the writes: at-least-once (a redelivered chunk notifies again; rewardId
     // is the receivers' dedupe key).
-    if (dead.length > 0) await producer.send({ topic: topics.notifications, messages: dead, acks: -1 });
+    if (notifications.length > 0) await producer.send({ topic: topics.notifications, messages: notifications, acks: -1 });
     for (const d of deadLetters) await publishDeadLetter(producer, d);
     for (const r of results) metrics.rewards.inc({ kind: r.kind, outcome: r.outcome });
-    for (const d of deadLetters) metrics.rewards.inc({ kind: 'unknown', outcome: 'dead_lettered' });
+    if (deadLetters.length > 0) metrics.rewards.inc({ kind: 'unknown', outcome: 'dead_lettered' }, deadLetters.length);
     if (deadLetters.length > 0) logger.warn({ count: deadLetters.length, topic, partition, first: deadLetters[0]!.error }, 'rewards dead-lettered');
   }
 
