@@ -110,6 +110,9 @@ export function serviceEnv(ctx: RunContext, name: ServiceName, options: ServiceE
         KAFKA_REDEMPTIONS_GROUP_ID: ctx.groups.redemptions,
         MONGO_URL: ctx.mongoDbUrl,
         MONGO_DB: ctx.mongoDbName,
+        // Heartbeats go out between chunks: on a busy 2-core box a 1,000-reward chunk on FerretDB
+        // outlasted the 30 s session and the group kept rebalancing; 250 keeps a chunk well inside it.
+        CHUNK_SIZE: '250',
         ...options.extra,
       };
     case 'scheduler':
