@@ -22,7 +22,14 @@ const kafka = createKafka({
   logger,
   config: { retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 } },
 });
-const worker = createRulesWorker({ config, logger, kafka, redis });
+const worker = createRulesWorker({
+  config,
+  logger,
+  kafka,
+  redis,
+  // kafkajs gave up on the consumer: exit non-zero so the orchestrator restarts the process.
+  onFatal: () => void shutdown.shutdown('consumer crashed', 1),
+});
 shutdown.register('rules-worker', () => worker.stop());
 
 try {

@@ -20,6 +20,8 @@ export interface RulesWorkerDeps {
   kafka: Pick<Kafka, 'consumer' | 'producer' | 'admin'>;
   redis: Redis;
   metrics?: Metrics;
+  /** Called when the consumer crashed for good (kafkajs will not restart it). */
+  onFatal?: (err: unknown) => void;
 }
 
 /**
@@ -55,10 +57,10 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
         limits,
         hooks: {
           onEvaluated: (ids) => {
-            for (const rule of ids) metrics.ruleEvaluations.inc({ rule });
+            for (const rule of ids) metrics.tally.evaluations.add({ rule });
           },
           onMatched: (ids) => {
-            for (const rule of ids) metrics.ruleMatches.inc({ rule });
+            for (const rule of ids) metrics.tally.matches.add({ rule });
           },
         },
       }),
@@ -78,7 +80,7 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
     facts,
     rules: () => rules.current(),
     onEvent: (_event, rewards) => {
-      for (const r of rewards) metrics.ruleRewards.inc({ rule: r.ruleId, kind: r.kind });
+      for (const r of rewards) metrics.tally.rewards.add({ rule: r.ruleId, kind: r.kind });
     },
     onFailure: (err, event) => log.error({ err, eventId: event.id, type: event.type }, 'event processing failed, dead-lettered'),
   });
@@ -103,6 +105,7 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
     retry: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS },
     metrics,
     logger,
+    onFatal: deps.onFatal,
     beforePublish:
       config.TEST_SLOW_CHUNK_MS > 0 ? () => new Promise<void>((r) => setTimeout(r, config.TEST_SLOW_CHUNK_MS)) : undefined,
   });

@@ -25,6 +25,8 @@ export interface RulesConsumerDeps {
   retry: { initialMs: number; maxMs: number };
   metrics: Metrics;
   logger: Logger;
+  /** The consumer crashed and kafkajs will not restart it: the process should exit (and be restarted). */
+  onFatal?: (err: unknown) => void;
   /** Test hook run after processing, before publishing (simulates a slow batch). */
   beforePublish?: () => Promise<void>;
 }
@@ -86,6 +88,7 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
     health.joined = false;
     health.crashed = !e.payload.restart;
     log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    if (!e.payload.restart) deps.onFatal?.(e.payload.error);
   });
 
   async function publish(partition: number, result: ChunkResult): Promise<void> {
