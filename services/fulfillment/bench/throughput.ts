@@ -9,6 +9,7 @@
 //        [--chunk 1000] [--per-doc N]   MONGO_URL=... uses that server, else a private FerretDB.
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import type { mongo } from 'mongoose';
 import type { Reward } from '@incentive/events';
 import { chainEntry, connectLedger, createModels, ensureLedgerIndexes, EMPTY_HEAD, entrySlotId, type ChainHead, type PointsEntryDoc } from '@incentive/ledger';
 import { startPrivateFerretDb } from '../test/private-ferretdb.js';
@@ -80,7 +81,7 @@ try {
   const raw = await fresh('raw');
   const docs = entriesFor(rewardsFor('r', N));
   const rawRate = await measure('insertMany/100', N, async () => {
-    for (let i = 0; i < docs.length; i += 100) await raw.models.PointsEntry.collection.insertMany(docs.slice(i, i + 100), { ordered: true });
+    for (let i = 0; i < docs.length; i += 100) await (raw.models.PointsEntry.collection as unknown as mongo.Collection<PointsEntryDoc>).insertMany(docs.slice(i, i + 100), { ordered: true });
   });
   if ((await raw.models.PointsEntry.estimatedDocumentCount()) !== N) throw new Error('insertMany: count mismatch');
   await raw.connection.dropDatabase();

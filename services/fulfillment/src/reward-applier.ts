@@ -285,7 +285,12 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     return { customerId: reward.customerId, kind: `reward.${reward.kind}`, template: templates[reward.kind], payload, rewardId: reward.rewardId };
   }
 
+  /** Wallet heads and order index of ledger entries that are written. */
   async function writeProjections(p: Projection): Promise<void> {
+    await Promise.all([writeWalletHeads(p), insertOrderSlots(p)]);
+  }
+
+  async function writeWalletHeads(p: Projection): Promise<void> {
     const now = clock.now();
     const walletOps = [...p.walletHeads].map(([customerId, { head }]) => ({
       updateOne: {
@@ -304,12 +309,10 @@ export function createRewardApplier(deps: RewardApplierDeps) {
         duplicateIndexes(err);
       });
     }
-    await insertOrderSlots(p);
-
   }
 
   /** Inserts coupons; a code collision draws a new code, a second coupon for one reward is a no-op. */
-  async function insertCoupons(docs: CouponDoc[], results: Map<string, AppliedReward>): Promise<void> {
+  async function insertCoupons(docs: CouponDoc[], results: Map<string, AppliedReward>, onDuplicate: (rewardId: string, existing: CouponDoc | null) => void): Promise<void> {
     let pending = docs;
     for (let round = 0; pending.length > 0; round++) {
       if (round > 5) throw new RetryableError('coupon codes kept colliding');
@@ -331,6 +334,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
           }
           // The reward already has its coupon: report that one.
           const existing = await findCouponOfReward(doc.rewardId);
+          onDuplicate(doc.rewardId, existing);
           const r = results.get(doc.rewardId);
           if (r) {
             r.outcome = 'duplicate';
@@ -347,6 +351,26 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     if (reward?.effect) return col.coupons.findOne({ _id: reward.effect });
     // Crash between coupon and reward record: the one scan in this file, only on that path.
     return col.coupons.findOne({ rewardId });
+  }
+
+  /** Inserts ledger entries in order; returns the first one that hit a duplicate key, if any. */
+  async function insertEntries(entries: PointsEntryDoc[]): Promise<PointsEntryDoc | undefined> {
+    for (const batch of chunks(entries, insertBatch)) {
+      try {
+        await col.entries.insertMany(batch, { ordered: true });
+      } catch (err) {
+        return batch[duplicateIndexes(err)[0]!];
+      }
+    }
+    return undefined;
+  }
+
+  async function insertIgnoringDuplicates<T extends { _id: string }>(collection: mongo.Collection<T>, docs: T[], onDuplicate?: (doc: T) => void): Promise<void> {
+    for (const batch of chunks(docs, insertBatch)) {
+      await collection.insertMany(batch as never, { ordered: false }).catch((err: unknown) => {
+        for (const i of duplicateIndexes(err)) onDuplicate?.(batch[i]!);
+      });
+    }
   }
 
   /**
@@ -377,17 +401,24 @@ export function createRewardApplier(deps: RewardApplierDeps) {
       await writeProjections(repair);
 
       const plan = await planChunk(messages, knownDuplicates);
-      // 1. ledger entries, in chain order per customer.
-      let conflict: PointsEntryDoc | undefined;
-      for (const batch of chunks(plan.entries, insertBatch)) {
-        try {
-          await col.entries.insertMany(batch, { ordered: true });
-        } catch (err) {
-          const idx = duplicateIndexes(err)[0]!;
-          conflict = batch[idx];
-          break;
-        }
-      }
+      // 1. ledger entries (in chain order per customer) and, concurrently, the insert-only effects
+      //    that do not depend on where the entries land: each is idempotent on its own.
+      const [conflict] = await Promise.all([
+        insertEntries(plan.entries),
+        (async () => {
+          // Coupons before reward records: a redelivered coupon reward must record the code that
+          // was issued the first time, not the one drawn now.
+          await insertCoupons(plan.coupons, plan.results, (rewardId, existing) => {
+            const doc = plan.rewardDocs.find((d) => d._id === rewardId);
+            if (doc && existing) doc.effect = existing._id;
+          });
+          await insertIgnoringDuplicates(col.gifts, plan.gifts, (doc) => {
+            const r = plan.results.get(doc._id);
+            if (r) r.outcome = 'duplicate';
+          });
+          await insertIgnoringDuplicates(col.rewards, plan.rewardDocs);
+        })(),
+      ]);
       if (conflict) {
         const inSlot = await col.entries.findOne({ _id: conflict._id });
         // Empty slot: the unique entryId collided, the reward was applied at another position
@@ -396,18 +427,9 @@ export function createRewardApplier(deps: RewardApplierDeps) {
         for (const c of customers) heads.delete(c);
         continue;
       }
-      // 2. projections of the new entries.
+      // 2. projections of the entries now in the ledger, then badges/tier (same wallet documents:
+      //    after the heads, so two upserts never race to create one wallet).
       await writeProjections(plan.projection);
-      // 3. other effects.
-      await insertCoupons(plan.coupons, plan.results);
-      for (const batch of chunks(plan.gifts, insertBatch)) {
-        await col.gifts.insertMany(batch, { ordered: false }).catch((err: unknown) => {
-          for (const i of duplicateIndexes(err)) {
-            const r = plan.results.get(batch[i]!._id);
-            if (r) r.outcome = 'duplicate';
-          }
-        });
-      }
       const badgeOps = [...plan.badges].map(([customerId, b]) => ({
         updateOne: {
           filter: { _id: customerId },
@@ -420,12 +442,6 @@ export function createRewardApplier(deps: RewardApplierDeps) {
         },
       }));
       for (const ops of chunks(badgeOps, writeBatch)) await col.wallets.bulkWrite(ops, { ordered: false });
-      // 4. reward records.
-      for (const batch of chunks(plan.rewardDocs, insertBatch)) {
-        await col.rewards.insertMany(batch, { ordered: false }).catch((err: unknown) => {
-          duplicateIndexes(err);
-        });
-      }
       for (const [c, h] of plan.newHeads) heads.set(c, h);
       return [...plan.results.values()];
     }
