@@ -212,6 +212,17 @@ describe('parseEventJson', () => {
     expect(parseEventJson(new TextEncoder().encode(line))).toEqual({ ok: true, value: valid.purchase });
   });
 
+  it('strips unknown fields at every level of a JSON line (validated in place, copied only where needed)', () => {
+    const withItems = { ...valid.purchase, data: { ...valid.purchase.data, items: [{ sku: 'a', quantity: 1, unitPrice: 2 }] } };
+    const noisy = { ...withItems, extra: 1, data: { ...withItems.data, note: 'x', items: [{ ...withItems.data.items[0], colour: 'red' }] } };
+    for (const doc of [noisy, { ...withItems, data: { ...withItems.data, note: 'x' } }, { ...withItems, data: { ...withItems.data, items: [{ sku: 'a', quantity: 1, unitPrice: 2, colour: 'red' }] } }]) {
+      const r = parseEventJson(JSON.stringify(doc));
+      expect(r.ok && r.value).toStrictEqual(withItems);
+    }
+    const bad = parseEventJson(JSON.stringify({ ...noisy, data: { ...noisy.data, amount: -1 } }));
+    expect(bad.ok ? 'accepted' : bad.error.message).toBe('data.amount: must be >= 0');
+  });
+
   it.each([
     ['truncated JSON', '{"id":"x",', '', 'is not valid JSON', 'invalid_json'],
     ['empty input', '', '', 'is not valid JSON', 'invalid_json'],

@@ -12,7 +12,7 @@ const at = '2026-03-29T01:30:00+01:00';
 const env = { id: 'e1', customerId: 'c1', occurredAt: at, source: 's' };
 const rw = { rewardId: 'r1', ruleId: 'rule', rulesetVersion: 'v1', customerId: 'c1', sourceEventId: 'e1', issuedAt: at, expiresAt: at, message: 'hi' };
 
-const samples: [string, { zod: z.ZodType; fast: Fast<unknown> }, unknown][] = [
+const samples: [string, { zod: z.ZodType; fast: Fast<unknown>; owned: Fast<unknown> }, unknown][] = [
   ['purchase', eventValidators.purchase, { ...env, type: 'purchase', data: { orderId: 'o', amount: 10.5, currency: 'GBP', items: [{ sku: 'a', category: 'c', quantity: 2, unitPrice: 5.25 }, { sku: 'b', quantity: 1, unitPrice: 0 }], couponCodes: ['X'], channel: 'web' } }],
   ['refund', eventValidators.refund, { ...env, type: 'refund', data: { orderId: 'o', amount: 1, currency: 'EUR' } }],
   ['signup', eventValidators.signup, { ...env, type: 'signup', data: { email: 'a@b.c', birthday: '--02-29', country: 'GB', referrerId: 'r' } }],
@@ -59,6 +59,19 @@ function containers(v: unknown, out: (Record<string, unknown> | unknown[])[] = [
 }
 
 describe('fast validators agree with the zod reference', () => {
+  it('the owned variant returns the input itself when it has no unknown keys, and strips a copy otherwise', () => {
+    const doc = structuredClone(samples[0]![2]) as Record<string, unknown>;
+    expect(eventValidators.purchase.owned(doc)).toBe(doc);
+    const extra = { ...doc, data: { ...(doc.data as object), note: 'x' } };
+    const out = eventValidators.purchase.owned(extra) as Record<string, unknown>;
+    expect(out).toBe(extra);
+    expect(out.data).toStrictEqual(doc.data);
+    const top = { ...doc, extra: 1 };
+    const stripped = eventValidators.purchase.owned(top);
+    expect(stripped).not.toBe(top);
+    expect(stripped).toStrictEqual(doc);
+  });
+
   it.each(samples)('%s: 3000 random mutations', (_name, validator, sample) => {
     const random = rng(_name.length * 7919 + 1);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
@@ -82,6 +95,13 @@ describe('fast validators agree with the zod reference', () => {
       }
       if (ref.success) expect(fast).toStrictEqual(ref.data);
       else rejected++;
+      // The owned variant (the JSON path: validates a fresh JSON.parse result in place) gives the
+      // same verdict and value as the copying one on the same JSON document.
+      const text = JSON.stringify(doc);
+      const owned = validator.owned(JSON.parse(text));
+      const copied = validator.fast(JSON.parse(text));
+      expect(owned === INVALID).toBe(copied === INVALID);
+      if (copied !== INVALID) expect(owned).toStrictEqual(copied);
     }
     // The mutations must exercise both outcomes, or the comparison proves little.
     expect(rejected).toBeGreaterThan(300);

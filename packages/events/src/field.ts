@@ -13,11 +13,18 @@ export type Fast<T> = (v: unknown) => T | typeof INVALID;
 export interface Field<Z extends z.ZodType> {
   zod: Z;
   fast: Fast<z.output<Z>>;
+  /**
+   * `fast` for an input the caller owns (a fresh JSON.parse result nobody else holds): same verdict
+   * and an equal value, but the value may be the input itself, with nested values replaced in
+   * place; a copy is made only where unknown keys must be stripped. Saves copying every object of
+   * a valid event on the JSON path. The input may be left modified when it is rejected.
+   */
+  owned: Fast<z.output<Z>>;
   optional: boolean;
 }
 
-function field<Z extends z.ZodType>(zod: Z, fast: Fast<z.output<Z>>, optional = false): Field<Z> {
-  return { zod, fast, optional };
+function field<Z extends z.ZodType>(zod: Z, fast: Fast<z.output<Z>>, optional = false, owned: Fast<z.output<Z>> = fast): Field<Z> {
+  return { zod, fast, owned, optional };
 }
 
 /** A string of `min`-`max` characters (UTF-16 units, as zod counts). */
@@ -79,21 +86,38 @@ export function literal<const L extends string>(value: L): Field<z.ZodLiteral<L>
 
 export function optional<Z extends z.ZodType>(f: Field<Z>): Field<z.ZodOptional<Z>> {
   const inner = f.fast;
-  return field(z.optional(f.zod), (v) => (v === undefined ? undefined : inner(v)) as z.output<z.ZodOptional<Z>> | typeof INVALID, true);
+  const innerOwned = f.owned;
+  type Out = z.output<z.ZodOptional<Z>> | typeof INVALID;
+  return field(z.optional(f.zod), (v) => (v === undefined ? undefined : inner(v)) as Out, true, (v) => (v === undefined ? undefined : innerOwned(v)) as Out);
 }
 
 export function array<Z extends z.ZodType>(item: Field<Z>, max: number, message: string): Field<z.ZodArray<Z>> {
   const inner = item.fast;
-  return field(z.array(item.zod).max(max, { error: message }), (v) => {
-    if (!Array.isArray(v) || v.length > max) return INVALID;
-    const out = new Array<z.output<Z>>(v.length);
-    for (let i = 0; i < v.length; i++) {
-      const r = inner(v[i]);
-      if (r === INVALID) return INVALID;
-      out[i] = r;
-    }
-    return out;
-  });
+  const innerOwned = item.owned;
+  return field(
+    z.array(item.zod).max(max, { error: message }),
+    (v) => {
+      if (!Array.isArray(v) || v.length > max) return INVALID;
+      const out = new Array<z.output<Z>>(v.length);
+      for (let i = 0; i < v.length; i++) {
+        const r = inner(v[i]);
+        if (r === INVALID) return INVALID;
+        out[i] = r;
+      }
+      return out;
+    },
+    false,
+    (v) => {
+      if (!Array.isArray(v) || v.length > max) return INVALID;
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        const r = innerOwned(x);
+        if (r === INVALID) return INVALID;
+        if (r !== x) v[i] = r;
+      }
+      return v as z.output<Z>[];
+    },
+  );
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -102,7 +126,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Any JSON object, kept as given (its keys were already walked by the guard). */
 export function record(): Field<z.ZodRecord<z.ZodString, z.ZodUnknown>> {
-  return field(z.record(z.string(), z.unknown()), (v) => (isPlainObject(v) ? { ...v } : INVALID));
+  return field(z.record(z.string(), z.unknown()), (v) => (isPlainObject(v) ? { ...v } : INVALID), false, (v) => (isPlainObject(v) ? v : INVALID));
 }
 
 type Shape = Record<string, Field<z.ZodType>>;
@@ -124,7 +148,8 @@ export function object<S extends Shape>(
     });
   }
   type Out = z.output<z.ZodObject<ZodShape<S>>>;
-  return field(zod, compileObject(shape, rule as ObjectRule<Record<string, unknown>> | undefined) as Fast<Out>);
+  const fast = compileObject(shape, rule as ObjectRule<Record<string, unknown>> | undefined);
+  return field(zod, fast as Fast<Out>, false, compileOwnedObject(shape, rule as ObjectRule<Record<string, unknown>> | undefined, fast) as Fast<Out>);
 }
 
 /**
@@ -157,7 +182,41 @@ function compileObject(shape: Shape, rule: ObjectRule<Record<string, unknown>> |
   return factory(INVALID, rule, ...keys.map((k) => shape[k]!.fast));
 }
 
+/**
+ * The owned variant of {@link compileObject}: validates the fields in place (nested values that had
+ * to be copied are written back) and returns the input itself when it has no other keys; with
+ * unknown keys it falls back to the copying validator, which strips them.
+ */
+function compileOwnedObject(
+  shape: Shape,
+  rule: ObjectRule<Record<string, unknown>> | undefined,
+  copying: Fast<Record<string, unknown>>,
+): Fast<Record<string, unknown>> {
+  const keys = Object.keys(shape);
+  const params = keys.map((_, i) => `f${i}`);
+  const body = keys.map((key, i) => {
+    const k = JSON.stringify(key);
+    return shape[key]!.optional
+      ? `x = v[${k}]; if (x !== undefined) { r = f${i}(x); if (r === INVALID) return INVALID; if (r !== x) v[${k}] = r; n++; } else if (${k} in v) n++;`
+      : `x = v[${k}]; r = f${i}(x); if (r === INVALID) return INVALID; if (r !== x) v[${k}] = r; n++;`;
+  });
+  const source = [
+    'return function ownedObject(v) {',
+    "  if (typeof v !== 'object' || v === null || Array.isArray(v)) return INVALID;",
+    '  let r, x, n = 0;',
+    ...body.map((line) => `  ${line}`),
+    '  let m = 0;',
+    '  for (const key in v) m++;',
+    '  if (m !== n) return copying(v);',
+    '  if (rule !== undefined && rule(v).length > 0) return INVALID;',
+    '  return v;',
+    '};',
+  ].join('\n');
+  const factory = new Function('INVALID', 'rule', 'copying', ...params, source) as (...args: unknown[]) => Fast<Record<string, unknown>>;
+  return factory(INVALID, rule, copying, ...keys.map((k) => shape[k]!.owned));
+}
+
 /** Attach JSON Schema metadata (title, description, ...) to a field's zod schema. */
 export function meta<Z extends z.ZodType>(f: Field<Z>, data: Record<string, unknown>): Field<Z> {
-  return { zod: f.zod.meta(data) as Z, fast: f.fast, optional: f.optional };
+  return { zod: f.zod.meta(data) as Z, fast: f.fast, owned: f.owned, optional: f.optional };
 }

@@ -151,6 +151,8 @@ const parseOptions = { error: errorMap };
 export interface Validator<T> {
   zod: z.ZodType<T>;
   fast: Fast<T>;
+  /** `fast` for an input the caller owns (may return it, modified in place); see Field.owned. */
+  owned?: Fast<T>;
 }
 
 /** Chooses the validator for an input, or says why none applies. */
@@ -169,9 +171,10 @@ export function byDiscriminator<T>(key: string, schemas: Readonly<Record<string,
 
 /**
  * Validate `input` against the schema `pick` chooses. `sized` says the caller already measured
- * the JSON size (the text path), so only keys, numbers and depth are walked.
+ * the JSON size (the text path), so only keys, numbers and depth are walked. `owned` says nobody
+ * else holds `input` (a fresh JSON.parse result): the value may then be `input` itself.
  */
-export function parseWith<T>(input: unknown, pick: SchemaPicker<T>, opts: { sized?: boolean } = {}): ParseResult<T> {
+export function parseWith<T>(input: unknown, pick: SchemaPicker<T>, opts: { sized?: boolean; owned?: boolean } = {}): ParseResult<T> {
   if (!isPlainObject(input)) return fail('schema', [{ path: '', message: `must be a JSON object (got ${describe(input)})` }]);
 
   let bound = scan(input, 0);
@@ -192,7 +195,7 @@ export function parseWith<T>(input: unknown, pick: SchemaPicker<T>, opts: { size
 
   const picked = pick(input);
   if (!('fast' in picked)) return fail('schema', [picked]);
-  const value = picked.fast(input);
+  const value = opts.owned === true && picked.owned !== undefined ? picked.owned(input) : picked.fast(input);
   if (value !== INVALID) return { ok: true, value };
   // Rejected: zod, the reference, says where and why (and decides, should the two ever disagree).
   const result = picked.zod.safeParse(input, parseOptions);
@@ -202,6 +205,8 @@ export function parseWith<T>(input: unknown, pick: SchemaPicker<T>, opts: { size
     result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
   );
 }
+
+const SIZED_OWNED = { sized: true, owned: true };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -229,5 +234,5 @@ export function parseJsonWith<T>(text: string | Uint8Array, pick: SchemaPicker<T
   } catch (err) {
     return fail('invalid_json', [{ path: '', message: `is not valid JSON: ${(err as Error).message}` }], err);
   }
-  return parseWith(value, pick, { sized: true });
+  return parseWith(value, pick, SIZED_OWNED);
 }
