@@ -39,8 +39,11 @@ export interface RuleExplanation {
 export interface Evaluator {
   readonly engine: EngineKind;
   readonly rulesetVersion: string;
-  /** Synchronous for the compiled engine, a promise for json-rules-engine. */
-  evaluate(input: EvaluationInput): Evaluation | Promise<Evaluation>;
+  /**
+   * Synchronous for the compiled engine, a promise for json-rules-engine. `atMs` is
+   * `Date.parse(input.event.occurredAt)` when the caller already has it (saves parsing it again).
+   */
+  evaluate(input: EvaluationInput, atMs?: number): Evaluation | Promise<Evaluation>;
   /** Every rule triggered by the event's type, with why it did or did not match. */
   explain(input: EvaluationInput): RuleExplanation[];
 }
@@ -98,10 +101,10 @@ export function createEvaluator(ruleset: Ruleset, options: { engine: EngineKind 
       engine: 'compiled',
       rulesetVersion: ruleset.version,
       explain,
-      evaluate(input) {
+      evaluate(input, at) {
         const list = byType.get(input.event.type);
         if (list === undefined) return { candidates: [], errors: NO_ERRORS };
-        const atMs = Date.parse(input.event.occurredAt);
+        const atMs = at ?? Date.parse(input.event.occurredAt);
         const candidates: Candidate[] = [];
         let errors = NO_ERRORS;
         for (let i = 0; i < list.length; i++) {
@@ -130,11 +133,11 @@ export function createEvaluator(ruleset: Ruleset, options: { engine: EngineKind 
     engine: 'reference',
     rulesetVersion: ruleset.version,
     explain,
-    async evaluate(input) {
+    async evaluate(input, at) {
       const list = byType.get(input.event.type);
       const engine = engines.get(input.event.type);
       if (list === undefined || engine === undefined) return { candidates: [], errors: NO_ERRORS };
-      const atMs = Date.parse(input.event.occurredAt);
+      const atMs = at ?? Date.parse(input.event.occurredAt);
       let matched: Set<string>;
       try {
         matched = await engine.evaluate({ event: input.event, customer: input.customer, calendar: input.calendar });

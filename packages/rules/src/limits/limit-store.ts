@@ -107,14 +107,27 @@ export function createMemoryLimitStore(): MemoryLimitStore {
   };
   return {
     reserve(requests) {
-      const answers = requests.map((req) => {
+      const answers: boolean[] = [];
+      for (let r = 0; r < requests.length; r++) {
+        const req = requests[r] as LimitRequest;
         const previous = decisions.get(req.id);
-        if (previous !== undefined) return previous;
-        const granted = req.counters.every((c) => seriesOf(c.key).sumSince(c.sinceMs) + c.amount <= c.max);
-        if (granted) for (const c of req.counters) seriesOf(c.key).add(req.atMs, c.amount);
+        if (previous !== undefined) {
+          answers.push(previous);
+          continue;
+        }
+        const counters = req.counters;
+        let granted = true;
+        for (let i = 0; i < counters.length; i++) {
+          const c = counters[i] as LimitCounter;
+          if (seriesOf(c.key).sumSince(c.sinceMs) + c.amount > c.max) {
+            granted = false;
+            break;
+          }
+        }
+        if (granted) for (let i = 0; i < counters.length; i++) seriesOf((counters[i] as LimitCounter).key).add(req.atMs, (counters[i] as LimitCounter).amount);
         decisions.set(req.id, granted);
-        return granted;
-      });
+        answers.push(granted);
+      }
       return Promise.resolve(answers);
     },
     used(key, sinceMs = null) {

@@ -58,32 +58,52 @@ interface Pending {
   candidate: Candidate;
   rewards: Reward[];
   request: LimitRequest | null;
+  won: boolean;
+}
+
+/** Per-rule data for limit requests, computed once per pipeline (keys and windows never change). */
+interface RuleLimitPlan {
+  /** `}:limit:<ruleId>:<window>`: the per-customer key is `{c:` + customerId + this. */
+  customerKeySuffix: string;
+  totalKey: string;
+  budgetKey: string;
+}
+
+function planLimits(rule: RuleSpec): RuleLimitPlan {
+  const l = rule.limits;
+  return {
+    customerKeySuffix: l?.perCustomer ? limitKey('customer', rule.id, l.perCustomer.windowText, '').slice(3) : '',
+    totalKey: l?.total ? limitKey('total', rule.id, l.total.windowText, '') : '',
+    budgetKey: l?.budget ? limitKey('budget', rule.id, l.budget.windowText, '') : '',
+  };
 }
 
 /** Limit counters for one firing of `rule` on `event`, or null when the rule has no limits. */
-function limitRequestFor(rule: RuleSpec, event: IncentiveEvent, atMs: number, rewards: readonly Reward[]): LimitRequest | null {
+function limitRequestFor(rule: RuleSpec, plan: RuleLimitPlan, event: IncentiveEvent, atMs: number, rewards: readonly Reward[]): LimitRequest | null {
   const limits = rule.limits;
   if (limits === null) return null;
   const counters: LimitCounter[] = [];
   if (limits.perCustomer) {
     const l = limits.perCustomer;
-    counters.push({ scope: 'customer', key: limitKey('customer', rule.id, l.windowText, event.customerId), ruleId: rule.id, max: l.count, amount: 1, sinceMs: finite(windowStart(l.window, atMs)) });
+    counters.push({ scope: 'customer', key: `{c:${event.customerId}${plan.customerKeySuffix}`, ruleId: rule.id, max: l.count, amount: 1, sinceMs: finite(windowStart(l.window, atMs)) });
   }
   if (limits.total) {
     const l = limits.total;
-    counters.push({ scope: 'total', key: limitKey('total', rule.id, l.windowText, event.customerId), ruleId: rule.id, max: l.count, amount: 1, sinceMs: finite(windowStart(l.window, atMs)) });
+    counters.push({ scope: 'total', key: plan.totalKey, ruleId: rule.id, max: l.count, amount: 1, sinceMs: finite(windowStart(l.window, atMs)) });
   }
   if (limits.budget) {
     const b = limits.budget;
-    const points = rewards.reduce((sum, r) => sum + (r.kind === 'points' ? r.points : 0), 0);
+    let points = 0;
+    for (let i = 0; i < rewards.length; i++) {
+      const r = rewards[i] as Reward;
+      if (r.kind === 'points') points += r.points;
+    }
     if (points > 0) {
-      counters.push({ scope: 'budget', key: limitKey('budget', rule.id, b.windowText, event.customerId), ruleId: rule.id, max: b.points, amount: points, sinceMs: finite(windowStart(b.window, atMs)) });
+      counters.push({ scope: 'budget', key: plan.budgetKey, ruleId: rule.id, max: b.points, amount: points, sinceMs: finite(windowStart(b.window, atMs)) });
     }
   }
   return { id: (rewards[0] as Reward).rewardId, atMs, counters };
 }
-
-
 
 const NO_CONTEXT: ProcessContext = {};
 
@@ -105,6 +125,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const timezone = ruleset.schedule.timezone;
   const pointsExpireAfterDays = ruleset.schedule.pointsExpireAfterDays;
   const factsConfig = ruleset.factsConfig;
+  const plans = new Map<RuleSpec, RuleLimitPlan>();
+  for (const rule of ruleset.rules) if (rule.limits !== null) plans.set(rule, planLimits(rule));
+  const planOf = (rule: RuleSpec): RuleLimitPlan => {
+    let plan = plans.get(rule);
+    // A rule object not from this ruleset (an evaluator built from another one): plan it now.
+    if (plan === undefined) plans.set(rule, (plan = planLimits(rule)));
+    return plan;
+  };
 
   return {
     ruleset,
@@ -113,14 +141,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const customer = ctx.factsOverlay ? { ...applied.facts, ...ctx.factsOverlay } : applied.facts;
       const calendar = calendarOf(event.occurredAt, timezone);
       const input: EvaluationInput = { event, customer, calendar };
-      const evaluated = evaluator.evaluate(input);
+      const atMs = Date.parse(event.occurredAt);
+      const evaluated = evaluator.evaluate(input, atMs);
       const evaluation = evaluated instanceof Promise ? await evaluated : evaluated;
       const { candidates } = evaluation;
 
       const selection = ctx.explain ? new Map<string, SelectionOutcome>() : null;
       let rewards: Reward[] = [];
       if (candidates.length > 0) {
-        const selected = select(candidates, input, selection);
+        const selected = select(candidates, input, atMs, selection);
         rewards = Array.isArray(selected) ? selected : await selected;
       }
       const result: PipelineResult = { state: applied.state, facts: customer, rewards, derived: applied.derived, notes: applied.notes };
@@ -142,9 +171,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   };
 
   /** Synchronous unless a candidate has limits (then the limit store is awaited). */
-  function select(candidates: readonly Candidate[], input: EvaluationInput, selection: Map<string, SelectionOutcome> | null): Reward[] | Promise<Reward[]> {
+  function select(candidates: readonly Candidate[], input: EvaluationInput, atMs: number, selection: Map<string, SelectionOutcome> | null): Reward[] | Promise<Reward[]> {
     const { event } = input;
-    const atMs = Date.parse(event.occurredAt);
     const ctx: RewardContext = { event, customer: input.customer, calendar: input.calendar, rulesetVersion: ruleset.version, pointsExpireAfterDays };
 
     let anyLimits = false;
@@ -188,19 +216,21 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const { event } = ctx;
     // Lanes: one per group (candidates already in priority order), one per ungrouped rule.
     const lanes: Pending[][] = [];
-    const laneOfGroup = new Map<string, Pending[]>();
+    let laneOfGroup: Map<string, Pending[]> | null = null;
     for (const candidate of candidates) {
       const rewards = buildRewards(candidate.rule, ctx, atMs);
       if (rewards.length === 0) {
         selection?.set(candidate.rule.id, 'nothing-to-issue');
         continue;
       }
-      const pending: Pending = { candidate, rewards, request: limitRequestFor(candidate.rule, event, atMs, rewards) };
+      const rule = candidate.rule;
+      const pending: Pending = { candidate, rewards, request: rule.limits === null ? null : limitRequestFor(rule, planOf(rule), event, atMs, rewards), won: false };
       const group = candidate.rule.group;
       if (group === null) {
         lanes.push([pending]);
         continue;
       }
+      laneOfGroup ??= new Map();
       let lane = laneOfGroup.get(group);
       if (!lane) {
         laneOfGroup.set(group, (lane = []));
@@ -209,41 +239,44 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       lane.push(pending);
     }
 
-    const winners: Pending[] = [];
-    const cursor = lanes.map(() => 0);
-    let open = lanes.map((_, i) => i);
+    const cursor: number[] = new Array<number>(lanes.length).fill(0);
+    let open: number[] = [];
+    for (let i = 0; i < lanes.length; i++) open.push(i);
     while (open.length > 0) {
-      const asking: { lane: number; pending: Pending }[] = [];
-      for (const lane of open) {
-        const list = lanes[lane] as Pending[];
-        const pending = list[cursor[lane] as number];
+      const asking: number[] = [];
+      const requests: LimitRequest[] = [];
+      for (let k = 0; k < open.length; k++) {
+        const lane = open[k] as number;
+        const pending = (lanes[lane] as Pending[])[cursor[lane] as number];
         if (pending === undefined) continue;
         if (pending.request === null) {
-          winners.push(pending);
+          pending.won = true;
         } else {
-          asking.push({ lane, pending });
+          asking.push(lane);
+          requests.push(pending.request);
         }
       }
       if (asking.length === 0) break;
-      const answers = await limits.reserve(asking.map((a) => a.pending.request as LimitRequest));
+      const answers = await limits.reserve(requests);
       open = [];
-      asking.forEach((a, i) => {
-        if (answers[i] === true) {
-          winners.push(a.pending);
+      for (let k = 0; k < asking.length; k++) {
+        const lane = asking[k] as number;
+        const pending = (lanes[lane] as Pending[])[cursor[lane] as number] as Pending;
+        if (answers[k] === true) {
+          pending.won = true;
         } else {
-          selection?.set(a.pending.candidate.rule.id, 'limit-blocked');
-          cursor[a.lane] = (cursor[a.lane] as number) + 1;
-          open.push(a.lane);
+          selection?.set(pending.candidate.rule.id, 'limit-blocked');
+          cursor[lane] = (cursor[lane] as number) + 1;
+          open.push(lane);
         }
-      });
+      }
     }
 
-    const won = new Set(winners);
     const out: Reward[] = [];
     for (const lane of lanes) {
       for (const pending of lane) {
         const id = pending.candidate.rule.id;
-        if (won.has(pending)) {
+        if (pending.won) {
           selection?.set(id, 'rewarded');
           for (const r of pending.rewards) out.push(r);
         } else if (selection && !selection.has(id)) {

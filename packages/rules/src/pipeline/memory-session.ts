@@ -19,23 +19,36 @@ export interface MemorySession {
  * Keeps customer states in a Map and feeds derived events (referral.credited) back in under the
  * referrer's key, as the worker does through Kafka. For `simulate`, fixtures and tests.
  */
+const NO_CONTEXT: Omit<ProcessContext, 'referrerKnown'> = {};
+
 export function createMemorySession(pipeline: Pipeline): MemorySession {
   const states = new Map<string, CustomerState>();
   const lastFacts = new Map<string, CustomerFacts>();
+  const step = (e: IncentiveEvent, ctx: Omit<ProcessContext, 'referrerKnown'>): Promise<PipelineResult> => {
+    const referrerId = e.type === 'referral' || e.type === 'signup' ? e.data.referrerId : undefined;
+    const full: ProcessContext = referrerId === undefined ? ctx : { ...ctx, referrerKnown: states.has(referrerId) };
+    return pipeline.process(states.get(e.customerId), e, full);
+  };
+  const keep = (e: IncentiveEvent, result: PipelineResult): void => {
+    states.set(e.customerId, result.state);
+    lastFacts.set(e.customerId, result.facts);
+  };
   return {
-    async process(event, ctx = {}) {
-      const rewards: Reward[] = [];
-      const results: SessionResult['results'] = [];
-      const queue: IncentiveEvent[] = [event];
-      for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
-        const referrerId = e.type === 'referral' || e.type === 'signup' ? e.data.referrerId : undefined;
-        const full: ProcessContext = referrerId === undefined ? ctx : { ...ctx, referrerKnown: states.has(referrerId) };
-        const result = await pipeline.process(states.get(e.customerId), e, full);
-        states.set(e.customerId, result.state);
-        lastFacts.set(e.customerId, result.facts);
-        rewards.push(...result.rewards);
+    async process(event, ctx = NO_CONTEXT) {
+      const first = await step(event, ctx);
+      keep(event, first);
+      const results: SessionResult['results'] = [{ event, result: first }];
+      // The common case: no derived event, so the pipeline's own reward list is the answer.
+      if (first.derived.length === 0) return { rewards: first.rewards, results };
+      const rewards: Reward[] = first.rewards.slice();
+      const queue: IncentiveEvent[] = first.derived.slice();
+      for (let i = 0; i < queue.length; i++) {
+        const e = queue[i] as IncentiveEvent;
+        const result = await step(e, ctx);
+        keep(e, result);
+        for (const r of result.rewards) rewards.push(r);
         results.push({ event: e, result });
-        queue.push(...result.derived);
+        for (const d of result.derived) queue.push(d);
       }
       return { rewards, results };
     },

@@ -2,6 +2,7 @@ import type { IncentiveEvent, Reward } from '@incentive/events';
 import type { Calendar, CustomerFacts } from '@incentive/facts';
 import type { RewardTemplate, RuleSpec } from '../ruleset.js';
 import { renderTemplate } from '../template/message-template.js';
+import { formatIsoUtc } from './iso-time.js';
 import { rewardIdOf } from './reward-id.js';
 
 const DAY_MS = 86_400_000;
@@ -33,7 +34,7 @@ let lastPlusIso = '';
 function plusDays(atMs: number, days: number): string {
   const ms = atMs + days * DAY_MS;
   if (ms !== lastPlusMs) {
-    lastPlusIso = new Date(ms).toISOString();
+    lastPlusIso = formatIsoUtc(ms);
     lastPlusMs = ms;
   }
   return lastPlusIso;
