@@ -118,16 +118,16 @@ function couponExpiry(reward: CouponReward): Date {
 }
 
 /**
- * Applies reward batches to MongoDB with an exactly-once effect and no transactions.
+ * Applies reward chunks to MongoDB with an exactly-once effect and no transactions.
  *
- * Write order for one batch (every step idempotent, so a crash between any two is repaired by
- * redelivery):
- *   1. points entries, insertMany ordered, per customer in chain order (slot `_id` + unique entryId)
- *   2. projections of the ledger: wallet heads (conditional on headSeq), order docs ($addToSet)
- *   3. coupons, gift orders (unique per reward), badges/tier ($addToSet / $set)
- *   4. reward records (the audit trail of what each reward did)
- * The ledger is the truth; wallet and order docs are projections that a cold start rebuilds by
- * walking the chain from the wallet's head to the ledger's real head (`loadHead`).
+ * Writes of one chunk (every one idempotent, so a crash between any two is repaired by redelivery):
+ *   1. ledger entries, insertMany ordered, per customer in chain order (slot `_id` + unique
+ *      entryId); concurrently coupons (unique rewardId), gift orders and reward records (`_id` =
+ *      rewardId), which do not depend on where the entries land
+ *   2. projections of the ledger: wallet heads (filter `headSeq < new`, so only forward) and the
+ *      insert-only order index slots; then badges/tier
+ * The ledger is the truth; wallets and the order index are projections that a cold start repairs
+ * by walking the chain from the wallet's head to the ledger's real head (`loadHead`).
  */
 export function createRewardApplier(deps: RewardApplierDeps) {
   const { models, clock } = deps;
@@ -158,7 +158,6 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     const key = orderKey(entry.customerId, entry.orderId);
     let o = p.orderEarns.get(key);
     if (!o) p.orderEarns.set(key, (o = { customerId: entry.customerId, orderId: entry.orderId, earns: [], clawbacks: [] }));
-    // Field order is fixed: $addToSet compares sub-documents field by field.
     if (entry.type === 'earn') o.earns.push({ entryId: entry.entryId, points: entry.points, orderAmount: entry.orderAmount });
     if (entry.type === 'clawback') o.clawbacks.push({ entryId: entry.entryId, rewardId: entry.rewardId, points: -entry.points, refunded: entry.refunded ?? 0 });
   }
