@@ -44,8 +44,7 @@ describe('rules worker: rebalance', () => {
     const a = await startWorker(env, { TEST_SLOW_CHUNK_MS: '150', HTTP_PORT: '0' });
     cleanups.push(() => a.stop());
     await waitFor(() => rewards.items.length >= expected.length * 0.15, { timeoutMs: 60_000, message: 'worker A under way' });
-    const joinsBefore = a.worker.health().joined;
-    expect(joinsBefore).toBe(true);
+    expect(a.worker.health()).toMatchObject({ joined: true, joins: 1 });
     // Worker B joins mid-batch: the group rebalances while A is inside a slow chunk.
     const b = await startWorker(env, { HTTP_PORT: '0' });
     cleanups.push(() => b.stop());
@@ -56,9 +55,11 @@ describe('rules worker: rebalance', () => {
     const processedBy = async (w: typeof a) =>
       (await w.worker.metrics.eventsProcessed.get()).values.reduce((s, v) => s + v.value, 0);
     const [byA, byB] = [await processedBy(a), await processedBy(b)];
-    // Both took part: B really got partitions in the rebalance.
+    // Both took part: B really got partitions in the rebalance, and it began while A was inside a batch.
     expect(byB).toBeGreaterThan(0);
     expect(byA).toBeGreaterThan(0);
+    expect(a.worker.health().joins).toBeGreaterThanOrEqual(2);
+    expect(a.worker.health().rebalancesDuringBatch).toBeGreaterThanOrEqual(1);
 
     const got = byId(rewards.items);
     expect([...got.keys()].sort()).toEqual(expected.map((r) => r.rewardId).sort());

@@ -35,6 +35,10 @@ export interface ConsumerHealth {
   joined: boolean;
   crashed: boolean;
   lastActivityMs: number;
+  /** Times this member joined the group (1 + rebalances it took part in). */
+  joins: number;
+  /** Rebalances that started while this member was inside a batch. */
+  rebalancesDuringBatch: number;
 }
 
 const MAX_ERROR_MESSAGE_CHARS = 4000;
@@ -61,7 +65,21 @@ function deadLetterMessage(topic: string, partition: number, d: DeadLetter): Mes
 export function createRulesConsumer(deps: RulesConsumerDeps) {
   const { consumer, producer, topics, metrics } = deps;
   const log = deps.logger.child({ component: 'rules-consumer' });
-  const health: ConsumerHealth = { joined: false, crashed: false, lastActivityMs: Date.now() };
+  const health: ConsumerHealth = { joined: false, crashed: false, lastActivityMs: Date.now(), joins: 0, rebalancesDuringBatch: 0 };
+  const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION']);
+
+  /**
+   * kafkajs learns of a rebalance from a heartbeat; inside a batch that call throws, kafkajs commits
+   * the resolved offsets (acknowledged chunks only) and rejoins. Counted for operators and tests.
+   */
+  async function heartbeatInBatch(p: EachBatchPayload): Promise<void> {
+    try {
+      await p.heartbeat();
+    } catch (err) {
+      if (REBALANCE_ERRORS.has((err as { type?: string }).type ?? '')) health.rebalancesDuringBatch += 1;
+      throw err;
+    }
+  }
   let started = false;
   let stopping = false;
 
@@ -76,6 +94,7 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
     touch();
     health.joined = true;
     health.crashed = false;
+    health.joins += 1;
     log.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined consumer group');
   });
   consumer.on(consumer.events.REBALANCING, () => {
@@ -131,7 +150,7 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
           await sleep(delay);
           if (!p.isRunning() || p.isStale()) return { ok: false };
           // Throws when the group is rebalancing; kafkajs then rejoins and the chunk is redelivered.
-          await p.heartbeat();
+          await heartbeatInBatch(p);
         }
       }
     }
@@ -169,7 +188,7 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
         metrics.chunkDuration.observe((performance.now() - began) / 1000);
         const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
         metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
-        await p.heartbeat();
+        await heartbeatInBatch(p);
       }
     } finally {
       if (resume) {
