@@ -199,7 +199,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const a = cleaner.admin();
       await a.connect();
       try {
-        await a.deleteTopics({ topics: Object.values(ctx.topics) }).catch(() => undefined);
+        // Every topic of the run: the product topics and any a service adds under the same prefix
+        // (the scheduler's progress topic).
+        const topics = (await a.listTopics()).filter((t) => t.startsWith(ctx.topicPrefix));
+        if (topics.length > 0) await a.deleteTopics({ topics }).catch(() => undefined);
         await a.deleteGroups(Object.values(ctx.groups)).catch(() => undefined);
       } finally {
         await a.disconnect();
