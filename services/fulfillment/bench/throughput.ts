@@ -4,9 +4,9 @@
 //   per-document  one reward at a time: Model.create of each document, Wallet.updateOne
 //   insertMany    raw driver insertMany in batches of 100 of the same documents, wallets written
 //                 once per customer at the end: the ceiling (no idempotency, no crash repair)
-//   worker        this worker's path (createRewardApplier.apply on chunks, as the consumer calls it)
+//   worker        this worker's path (createRewardApplier.apply on chunks of CHUNK_SIZE, as the consumer calls it)
 // Usage: node --conditions=source --import tsx bench/throughput.ts [--rewards 50000] [--customers 50]
-//        [--chunk 1000] [--per-doc 5000]   MONGO_URL=... uses that server, else a private FerretDB.
+//        [--chunk 5000] [--per-doc 5000]   MONGO_URL=... uses that server, else a private FerretDB.
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import type { mongo } from 'mongoose';
@@ -19,7 +19,7 @@ const { values } = parseArgs({
   options: {
     rewards: { type: 'string', default: '50000' },
     customers: { type: 'string', default: '50' },
-    chunk: { type: 'string', default: '1000' },
+    chunk: { type: 'string', default: '5000' },
     'per-doc': { type: 'string', default: '5000' },
   },
 });

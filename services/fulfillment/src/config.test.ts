@@ -5,7 +5,7 @@ import { loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('applies defaults with only the required variables', () => {
     const cfg = loadConfig({ KAFKA_BROKERS: 'k:9092', MONGO_URL: 'mongodb://m:27017/incentive' });
-    expect(cfg).toMatchObject({ KAFKA_BROKERS: ['k:9092'], KAFKA_GROUP_ID: 'incentive-fulfillment', MONGO_WRITE_BATCH: 50, CHUNK_SIZE: 1000 });
+    expect(cfg).toMatchObject({ KAFKA_BROKERS: ['k:9092'], KAFKA_GROUP_ID: 'incentive-fulfillment', MONGO_WRITE_BATCH: 50, CHUNK_SIZE: 5000 });
   });
 
   it('names every bad variable and why', () => {
