@@ -45,3 +45,14 @@ export function purchase(amount: number, at = '2026-03-02T10:00:00Z', customerId
 export function event(type: string, data: Record<string, unknown>, at = '2026-03-02T10:00:00Z', customerId = 'c1', id?: string): IncentiveEvent {
   return { id: id ?? `e-${type}-${++seq}`, type, customerId, occurredAt: at, data } as IncentiveEvent;
 }
+
+/**
+ * A copy of `ruleset` with some rules' conditions replaced without lint: for conditions that lint
+ * refuses (they can throw at run time), to test the engines' backstop behaviour.
+ */
+export function withUnlintedConditions(ruleset: Ruleset, conditions: Record<string, unknown>): Ruleset {
+  return {
+    ...ruleset,
+    rules: ruleset.rules.map((r) => (r.id in conditions ? { ...r, conditions: conditions[r.id] as Ruleset['rules'][number]['conditions'] } : r)),
+  };
+}

@@ -275,6 +275,14 @@ function adaptive(tree: ConditionNode): CompiledCondition {
   return predicate;
 }
 
+/**
+ * Whether evaluating these conditions can throw for some input (then json-rules-engine would reject
+ * the whole run). Conservative: numeric operators count as risky.
+ */
+export function conditionsMayThrow(conditions: TopLevelCondition): boolean {
+  return compileNode(parseConditions(conditions)).mayThrow;
+}
+
 /** The same, from an already parsed tree (used by the explainer). */
 export function compileTree(node: ConditionNode): CompiledCondition {
   return compileNode(node).test;

@@ -1,4 +1,4 @@
-export { compileConditions, DEFAULT_MODE, TIER_UP_CALLS } from './compile-conditions.js';
+export { compileConditions, conditionsMayThrow, DEFAULT_MODE, TIER_UP_CALLS } from './compile-conditions.js';
 export type { CompileOptions, CompileMode } from './compile-conditions.js';
 export { explainConditions } from './explain-conditions.js';
 export type { Explanation, ConditionExplanation, LeafExplanation, GroupExplanation, NotExplanation } from './explain-conditions.js';

@@ -2,7 +2,7 @@ import { calendarOf } from '@incentive/facts';
 import type { CustomerFacts } from '@incentive/facts';
 import type { IncentiveEvent } from '@incentive/events';
 import { describe, expect, it } from 'vitest';
-import { event, purchase, rule, rulesetOf } from '../../test/support.js';
+import { event, purchase, rule, rulesetOf, withUnlintedConditions } from '../../test/support.js';
 import type { EvaluationInput } from './create-evaluator.js';
 import { createEvaluator } from './create-evaluator.js';
 
@@ -75,5 +75,63 @@ describe('explain', () => {
       ['c', 'matched'],
     ]);
     expect(out[0]?.conditions?.blocking[0]).toMatchObject({ kind: 'leaf', pointer: '/all/0', factValue: 'silver', value: 'gold', passed: false });
+  });
+});
+
+describe('conditions that throw at run time (refused by lint; the engines must still agree)', () => {
+  // `customer.tier in <event.data.couponCodes>`: fine when the purchase has coupon codes, but
+  // json-rules-engine rejects the whole run when they are missing (undefined has no indexOf).
+  const risky = { all: [{ fact: 'customer', path: '$.tier', operator: 'in', value: { fact: 'event', path: '$.data.couponCodes' } }] };
+  const build = (activeUntil?: string) =>
+    withUnlintedConditions(
+      rulesetOf([
+        rule({ id: 'risky', ...(activeUntil ? { activeFrom: '2020-01-01', activeUntil } : {}) }),
+        rule({ id: 'always' }),
+        rule({ id: 'silver', conditions: { all: [{ fact: 'customer', path: '$.tier', operator: 'equal', value: 'silver' }] } }),
+      ]),
+      { risky },
+    );
+  const withCodes = (codes: string[] | undefined, at = '2026-03-02T10:00:00Z'): IncentiveEvent => {
+    const e = purchase(10, at);
+    return codes === undefined ? e : ({ ...e, data: { ...e.data, couponCodes: codes } } as IncentiveEvent);
+  };
+
+  it.each([
+    ['active', undefined],
+    ['inactive (json-rules-engine evaluates it anyway)', '2021-01-01'],
+  ])('a throwing rule (%s) rejects the whole event in both engines', async (_name, activeUntil) => {
+    const ruleset = build(activeUntil);
+    for (const engine of ['compiled', 'reference'] as const) {
+      const out = await createEvaluator(ruleset, { engine }).evaluate(input(withCodes(undefined)));
+      expect(out.candidates).toEqual([]);
+      expect(out.errors).toHaveLength(1);
+    }
+  });
+
+  it('differential: both engines give the same candidates and the same verdict (error or not) over 400 inputs', async () => {
+    let seed = 99;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const tiers = [null, 'bronze', 'silver', 'gold', 'SILVER', ''];
+    const codeSets = [undefined, [], ['silver'], ['gold', 'silver'], ['x'], ['bronze', 'gold']];
+    let errored = 0;
+    let matched = 0;
+    for (const activeUntil of [undefined, '2021-01-01']) {
+      const ruleset = build(activeUntil);
+      const compiled = createEvaluator(ruleset, { engine: 'compiled' });
+      const reference = createEvaluator(ruleset, { engine: 'reference' });
+      for (let i = 0; i < 200; i++) {
+        const c = { ...customer, tier: tiers[Math.floor(rand() * tiers.length)] } as unknown as CustomerFacts;
+        const x = input(withCodes(codeSets[Math.floor(rand() * codeSets.length)]), c);
+        const a = compiled.evaluate(x) as Awaited<ReturnType<typeof compiled.evaluate>>;
+        const b = await reference.evaluate(x);
+        expect(a.candidates.map((k) => k.rule.id)).toEqual(b.candidates.map((k) => k.rule.id));
+        expect(a.errors.length > 0).toBe(b.errors.length > 0);
+        if (a.errors.length > 0) errored++;
+        if (a.candidates.some((k) => k.rule.id === 'risky')) matched++;
+      }
+    }
+    // Both outcomes must occur for the comparison to mean something.
+    expect(errored).toBeGreaterThan(40);
+    expect(matched).toBeGreaterThan(20);
   });
 });

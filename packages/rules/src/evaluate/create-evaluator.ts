@@ -1,6 +1,6 @@
 import type { EventType, IncentiveEvent } from '@incentive/events';
 import type { Calendar, CustomerFacts } from '@incentive/facts';
-import { compileConditions, createReferenceEngine, explainConditions } from '../engine/index.js';
+import { compileConditions, conditionsMayThrow, createReferenceEngine, explainConditions } from '../engine/index.js';
 import type { CompiledCondition, Explanation, ReferenceEngine } from '../engine/index.js';
 import type { RuleSpec, Ruleset } from '../ruleset.js';
 
@@ -51,6 +51,8 @@ export interface Evaluator {
 interface IndexedRule {
   rule: RuleSpec;
   test: CompiledCondition;
+  /** Whether the conditions can throw: such a rule is evaluated even when inactive, for its error. */
+  mayThrow: boolean;
   /** Allocated once: candidates are read-only, so every evaluation can hand out the same object. */
   candidate: Candidate;
 }
@@ -75,7 +77,7 @@ export function createEvaluator(ruleset: Ruleset, options: { engine: EngineKind 
   const byType = new Map<EventType, IndexedRule[]>();
   for (const rule of [...ruleset.rules].sort(compareRules)) {
     if (!rule.enabled) continue;
-    const indexed: IndexedRule = { rule, test: compileConditions(rule.conditions), candidate: { rule } };
+    const indexed: IndexedRule = { rule, test: compileConditions(rule.conditions), mayThrow: conditionsMayThrow(rule.conditions), candidate: { rule } };
     for (const t of rule.on) {
       let list = byType.get(t);
       if (!list) byType.set(t, (list = []));
@@ -108,8 +110,11 @@ export function createEvaluator(ruleset: Ruleset, options: { engine: EngineKind 
         const candidates: Candidate[] = [];
         let errors = NO_ERRORS;
         for (let i = 0; i < list.length; i++) {
-          const { rule, test, candidate } = list[i] as IndexedRule;
-          if (atMs < rule.activeFromMs || atMs >= rule.activeUntilMs) continue;
+          const { rule, test, mayThrow, candidate } = list[i] as IndexedRule;
+          const isActive = atMs >= rule.activeFromMs && atMs < rule.activeUntilMs;
+          // json-rules-engine runs every rule of the event type, active or not (the window is
+          // applied to its result), so an inactive rule that throws still rejects the run.
+          if (!isActive && !mayThrow) continue;
           let hit: boolean;
           try {
             hit = test(input);
@@ -118,8 +123,11 @@ export function createEvaluator(ruleset: Ruleset, options: { engine: EngineKind 
             errors.push({ ruleId: rule.id, message: (err as Error).message });
             continue;
           }
-          if (hit) candidates.push(candidate);
+          if (hit && isActive) candidates.push(candidate);
         }
+        // As json-rules-engine: one rule that cannot be evaluated rejects the whole run, so nothing
+        // of this event matches (lint refuses the conditions that can throw; this is the backstop).
+        if (errors !== NO_ERRORS) return { candidates: [], errors };
         return { candidates, errors };
       },
     };

@@ -132,6 +132,58 @@ describe('buildRuleset: problems (all of them, with file and JSON pointer)', () 
     ]);
   });
 
+  it('refuses operator and value types that cannot work: in/notIn against a fact reference, numbers against non-numbers, values of another type', () => {
+    const ref = (path: string) => ({ fact: 'customer', path });
+    const problems = problemsFor([
+      rule({
+        conditions: {
+          any: [
+            { fact: 'customer', path: '$.orders', operator: 'in', value: ref('$.tier') },
+            { fact: 'customer', path: '$.tier', operator: 'notIn', value: ref('$.nextTier') },
+            { fact: 'customer', path: '$.orders', operator: 'greaterThan', value: ref('$.tier') },
+            { fact: 'customer', path: '$.tier', operator: 'lessThan', value: ref('$.orders') },
+            { fact: 'customer', path: '$.orders', operator: 'in', value: ['1', 2] },
+            { fact: 'event', path: '$.data.couponCodes', operator: 'in', value: ['XMAS'] },
+            { fact: 'customer', path: '$.orders', operator: 'equal', value: '3' },
+            { fact: 'customer', path: '$.tier', operator: 'equal', value: ref('$.orders') },
+            { fact: 'customer', path: '$.segmentChanged', operator: 'notEqual', value: 'yes' },
+          ],
+        },
+      }),
+    ]);
+    const at = (i: number, rest: string) => `incentives/main.json:/0/conditions/any/${i}${rest}`;
+    expect(problems).toEqual([
+      at(0, '/value: operator "in" needs a literal array value ("value": [...]); a fact reference ($.tier) can be missing, null or not a list when the rule runs, which makes the whole event fail to evaluate'),
+      at(1, '/value: operator "notIn" needs a literal array value ("value": [...]); a fact reference ($.nextTier) can be missing, null or not a list when the rule runs, which makes the whole event fail to evaluate'),
+      at(2, '/value: operator "greaterThan" compares numbers but the value $.tier is a string'),
+      at(3, '/operator: operator "lessThan" compares numbers but $.tier is a string'),
+      at(4, '/value/0: "1" is a string but $.orders is a number: it can never match'),
+      at(5, '/operator: operator "in" looks for one value in the array, but $.data.couponCodes is a list: use "contains"/"doesNotContain"'),
+      at(6, '/value: "3" is a string but $.orders is a number: they are never equal'),
+      at(7, '/value: $.tier is a string but the value $.orders is a number: they are never equal'),
+      at(8, '/value: "yes" is a string but $.segmentChanged is a boolean: they are never equal'),
+    ]);
+  });
+
+  it('accepts well-typed comparisons, null against nullable facts, and fact references of the same type', () => {
+    expect(
+      problemsFor([
+        rule({
+          conditions: {
+            all: [
+              { fact: 'customer', path: '$.tier', operator: 'equal', value: null },
+              { fact: 'customer', path: '$.orders', operator: 'in', value: [1, 2, null] },
+              { fact: 'event', path: '$.data.amount', operator: 'greaterThan', value: { fact: 'customer', path: '$.spend12m' } },
+              { fact: 'customer', path: '$.referrerId', operator: 'notEqual', value: { fact: 'event', path: '$.customerId' } },
+              { fact: 'event', path: '$.occurredAt', operator: 'notEqual', value: { fact: 'customer', path: '$.lastPurchaseAt' } },
+              { fact: 'event', path: '$.data.couponCodes', operator: 'contains', value: 'XMAS' },
+            ],
+          },
+        }),
+      ]),
+    ).toEqual([]);
+  });
+
   it('accepts event paths of any of the rule\'s event types', () => {
     expect(problemsFor([rule({ on: ['purchase', 'refund'], conditions: { all: [{ fact: 'event', path: '$.data.items[0].sku', operator: 'equal', value: 'x' }] } })])).toEqual([]);
   });

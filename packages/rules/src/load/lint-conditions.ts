@@ -39,6 +39,34 @@ function baseOperator(op: string): string {
   return i < 0 ? op : op.slice(i + 1);
 }
 
+type ScalarKind = 'string' | 'number' | 'boolean' | 'list' | 'object' | 'any';
+
+/** What a value at this shape is, for type checks; 'any' when unknown (no check). Timestamps are strings. */
+function scalarKind(shape: FieldShape | undefined): ScalarKind {
+  if (shape === undefined || shape === 'any') return 'any';
+  if (Array.isArray(shape)) return 'list';
+  if (typeof shape === 'object') return 'object';
+  return shape === 'timestamp' ? 'string' : (shape as ScalarKind);
+}
+
+function describeShape(shape: FieldShape | undefined): string {
+  const kind = scalarKind(shape);
+  return kind === 'list' ? 'a list' : kind === 'object' ? 'an object' : kind === 'any' ? 'of any type' : `a ${kind}`;
+}
+
+/**
+ * Why a literal can never be strictly equal to a fact of this kind, or undefined. `null` is always
+ * allowed (many facts are nullable), and so is anything against an unknown kind.
+ */
+function literalMismatch(kind: ScalarKind, v: unknown): string | undefined {
+  if (kind === 'any' || v === null) return undefined;
+  const vk = Array.isArray(v) ? 'list' : typeof v === 'object' ? 'object' : typeof v;
+  // A literal list or object is a fresh copy, never strictly equal to a fact's value.
+  if (kind !== 'list' && kind !== 'object' && vk === kind) return undefined;
+  const shown = JSON.stringify(v);
+  return `${shown.length > 40 ? `${shown.slice(0, 37)}...` : shown} is ${vk === 'list' ? 'a list' : vk === 'object' ? 'an object' : `a ${vk}`}`;
+}
+
 export function lintConditions(root: unknown, ctx: ConditionLintContext): ConditionProblem[] {
   const problems: ConditionProblem[] = [];
   const add = (pointer: string, message: string): void => {
@@ -152,28 +180,64 @@ export function lintConditions(root: unknown, ctx: ConditionLintContext): Condit
       return;
     }
     const value = node.value;
-    if (isObject(value) && 'fact' in value) {
+    const isRef = isObject(value) && 'fact' in value;
+    let valueShape: FieldShape | undefined;
+    if (isRef) {
       // A fact reference: `{ "fact": "customer", "path": "$.tier" }`.
       for (const k of Object.keys(value)) {
         if (k !== 'fact' && k !== 'path') add(`${ptr}/value/${esc(k)}`, `unexpected field "${k}" in a fact reference (allowed: fact, path)`);
       }
-      checkFactPath(value, `${ptr}/value`);
-      return;
+      valueShape = checkFactPath(value, `${ptr}/value`);
+    } else {
+      checkIds(node, value, `${ptr}/value`);
     }
-    checkIds(node, value, `${ptr}/value`);
     if (!opOk || typeof op !== 'string') return;
     const base = baseOperator(op);
     const decorated = base !== op;
+    const factName = String(node.path ?? node.fact);
+    const refName = isRef ? String((value as Record<string, unknown>).path ?? (value as Record<string, unknown>).fact) : '';
+    const factKind = scalarKind(factShape);
     if (NUMERIC_OPERATORS.has(base)) {
-      if (typeof value !== 'number') add(`${ptr}/value`, `operator "${op}" compares numbers: value must be a number`);
-      if (!decorated && typeof factShape === 'string' && factShape !== 'number' && factShape !== 'any') {
-        add(`${ptr}/operator`, `operator "${op}" compares numbers but ${String(node.path ?? node.fact)} is a ${factShape}`);
+      if (isRef) {
+        const vk = scalarKind(valueShape);
+        if (valueShape !== undefined && vk !== 'any' && vk !== 'number') {
+          add(`${ptr}/value`, `operator "${op}" compares numbers but the value ${refName} is ${describeShape(valueShape)}`);
+        }
+      } else if (typeof value !== 'number') add(`${ptr}/value`, `operator "${op}" compares numbers: value must be a number`);
+      if (!decorated && factShape !== undefined && factKind !== 'number' && factKind !== 'any') {
+        add(`${ptr}/operator`, `operator "${op}" compares numbers but ${factName} is ${describeShape(factShape)}`);
       }
     } else if (LIST_VALUE_OPERATORS.has(base)) {
-      if (!Array.isArray(value)) add(`${ptr}/value`, `operator "${op}" needs an array value`);
+      if (isRef) {
+        // json-rules-engine calls value.indexOf(fact): a referenced fact that is missing, null, a
+        // number or a boolean throws, and then the evaluation of the whole event is rejected.
+        add(`${ptr}/value`, `operator "${op}" needs a literal array value ("value": [...]); a fact reference (${refName}) can be missing, null or not a list when the rule runs, which makes the whole event fail to evaluate`);
+      } else if (!Array.isArray(value)) {
+        add(`${ptr}/value`, `operator "${op}" needs an array value`);
+      } else if (!decorated) {
+        if (factShape !== undefined && Array.isArray(factShape)) {
+          add(`${ptr}/operator`, `operator "${op}" looks for one value in the array, but ${factName} is a list: use "contains"/"doesNotContain"`);
+        } else {
+          value.forEach((v, i) => {
+            const problem = literalMismatch(factKind, v);
+            if (problem) add(`${ptr}/value/${i}`, `${problem} but ${factName} is ${describeShape(factShape)}: it can never match`);
+          });
+        }
+      }
     } else if (LIST_FACT_OPERATORS.has(base) && !decorated) {
       if (factShape !== undefined && factShape !== 'any' && !Array.isArray(factShape)) {
-        add(`${ptr}/operator`, `operator "${op}" needs a list fact but ${String(node.path ?? node.fact)} is not a list`);
+        add(`${ptr}/operator`, `operator "${op}" needs a list fact but ${factName} is not a list`);
+      }
+    } else if ((base === 'equal' || base === 'notEqual') && !decorated) {
+      // Strict equality: a value of another type never equals the fact (`1` is not `"1"`).
+      if (isRef) {
+        const vk = scalarKind(valueShape);
+        if (factKind !== 'any' && vk !== 'any' && factKind !== vk && factShape !== undefined && valueShape !== undefined) {
+          add(`${ptr}/value`, `${factName} is ${describeShape(factShape)} but the value ${refName} is ${describeShape(valueShape)}: they are never equal`);
+        }
+      } else {
+        const problem = literalMismatch(factKind, value);
+        if (problem) add(`${ptr}/value`, `${problem} but ${factName} is ${describeShape(factShape)}: they are never equal`);
       }
     }
   };

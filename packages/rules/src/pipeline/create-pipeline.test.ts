@@ -1,7 +1,7 @@
 import { parseReward } from '@incentive/events';
 import type { IncentiveEvent } from '@incentive/events';
 import { describe, expect, it } from 'vitest';
-import { event, purchase, rule, rulesetOf } from '../../test/support.js';
+import { event, purchase, rule, rulesetOf, withUnlintedConditions } from '../../test/support.js';
 import { createEvaluator } from '../evaluate/create-evaluator.js';
 import type { LimitRequest, LimitStore } from '../limits/limit-store.js';
 import { createMemoryLimitStore } from '../limits/limit-store.js';
@@ -246,14 +246,17 @@ describe('pipeline facts', () => {
 });
 
 describe('evaluation errors', () => {
-  it('a condition that cannot run on this input counts as not matching and is reported', async () => {
-    // `in` against a fact reference that resolves to a number: json-rules-engine rejects such a run.
-    const { pipeline } = setup([
-      rule({ id: 'odd', reward: badge('x'), conditions: { all: [{ fact: 'customer', path: '$.tier', operator: 'in', value: { fact: 'customer', path: '$.orders' } }] } }),
-      rule({ id: 'fine', reward: badge('y') }),
-    ]);
-    const r = await pipeline.process(undefined, purchase(10));
-    expect(r.rewards.map((x) => x.ruleId)).toEqual(['fine']);
-    expect(r.evaluationErrors).toEqual([{ ruleId: 'odd', message: expect.any(String) }]);
+  it('a condition that cannot run on this input rejects the whole event, as json-rules-engine does, and is reported', async () => {
+    // `in` against a fact reference that resolves to a number: lint refuses it; if such a rule gets
+    // in anyway, json-rules-engine rejects the run, and the compiled engine mirrors that.
+    const odd = { all: [{ fact: 'customer', path: '$.tier', operator: 'in', value: { fact: 'customer', path: '$.orders' } }] };
+    const ruleset = withUnlintedConditions(rulesetOf([rule({ id: 'odd', reward: badge('x') }), rule({ id: 'fine', reward: badge('y') })]), { odd });
+    for (const engine of ['compiled', 'reference'] as const) {
+      const pipeline = createPipeline({ ruleset, evaluator: createEvaluator(ruleset, { engine }), limits: createMemoryLimitStore() });
+      const r = await pipeline.process(undefined, purchase(10));
+      expect(r.rewards).toEqual([]);
+      expect(r.evaluationErrors).toEqual([{ ruleId: engine === 'compiled' ? 'odd' : '*', message: expect.any(String) }]);
+      expect(r.state.orders).toBe(1); // the facts are still applied
+    }
   });
 });
