@@ -10,7 +10,7 @@ export type { Evaluator, Evaluation, EvaluationInput, Candidate, EngineKind, Rul
 export { createPipeline } from './pipeline/create-pipeline.js';
 export type { Pipeline, PipelineDeps, PipelineResult, PipelineExplanation, ProcessContext, SelectionOutcome } from './pipeline/create-pipeline.js';
 export { createMemorySession } from './pipeline/memory-session.js';
-export type { MemorySession, SessionResult } from './pipeline/memory-session.js';
+export type { MemorySession, MemorySessionOptions, SessionResult } from './pipeline/memory-session.js';
 export { createMemoryLimitStore, limitKey } from './limits/limit-store.js';
 export type { LimitStore, LimitRequest, LimitCounter, LimitScope, MemoryLimitStore } from './limits/limit-store.js';
 export { buildRewards, pointsFor } from './rewards/build-rewards.js';

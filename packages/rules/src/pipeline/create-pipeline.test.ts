@@ -260,3 +260,17 @@ describe('evaluation errors', () => {
     }
   });
 });
+
+describe('createMemorySession', () => {
+  it('keeps states; keeps the last facts per customer only when asked to', async () => {
+    const plain = createMemorySession(setup([rule({ id: 'a' })]).pipeline);
+    await plain.process(purchase(10));
+    expect(plain.state('c1')?.orders).toBe(1);
+    expect(() => plain.facts('c1')).toThrow(/keepFacts/);
+    const keeping = createMemorySession(setup([rule({ id: 'a' })]).pipeline, { keepFacts: true });
+    await keeping.process(purchase(10));
+    await keeping.process(purchase(5));
+    expect(keeping.facts('c1')).toMatchObject({ orders: 2, totalSpend: 15 });
+    expect(keeping.facts('nobody')).toBeUndefined();
+  });
+});
