@@ -46,3 +46,4 @@ export { NotificationEventSchema, parseNotification, parseNotificationJson } fro
 export type { NotificationEvent } from './notification.js';
 export { TOPICS, DLQ_HEADERS } from './topics.js';
 export type { TopicName } from './topics.js';
+export { POINTS_EXPIRE_TYPE, PointsExpireRequestSchema, pointsExpireRequestId, parsePointsExpire, parsePointsExpireJson, isPointsExpireRequest, parseRewardsTopicMessage, parseRewardsTopicMessageJson, type PointsExpireRequest, type RewardsTopicMessage } from './points-expiry.js';
