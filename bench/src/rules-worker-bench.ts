@@ -18,7 +18,7 @@ import { benchEvents, type BenchEvent } from './rules-worker-workload.js';
 const REPO = resolve(import.meta.dirname, '../..');
 const env = process.env;
 const N = Number(env.BENCH_EVENTS ?? 200_000);
-const NAIVE_MAX = Number(env.BENCH_NAIVE_EVENTS ?? 5_000);
+const NAIVE_MAX = Number(env.BENCH_NAIVE_EVENTS ?? 20_000);
 const PARTITIONS = Number(env.BENCH_PARTITIONS ?? 6);
 const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 15);
 const brokers = env.KAFKA_BROKERS!;
