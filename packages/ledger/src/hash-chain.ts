@@ -28,6 +28,11 @@ export interface ChainFields {
   links: EntryLink[];
   /** Event time of the reward, ISO 8601. */
   occurredAt: string;
+  /**
+   * When the points of an earn entry expire (ISO 8601), from the reward. Hashed when present;
+   * entries without it (older ones, other types) hash exactly as before the field existed.
+   */
+  expiresAt?: string | null;
   prevHash: string;
 }
 
@@ -40,7 +45,7 @@ export interface ChainedEntry extends ChainFields {
  * writer and `ledger verify` years later) produce the same bytes for the same entry.
  */
 export function canonicalEntry(e: ChainFields): string {
-  return canonicalJson({
+  const fields: Record<string, unknown> = {
     balanceAfter: e.balanceAfter,
     customerId: e.customerId,
     entryId: e.entryId,
@@ -54,7 +59,9 @@ export function canonicalEntry(e: ChainFields): string {
     rewardId: e.rewardId,
     seq: e.seq,
     type: e.type,
-  });
+  };
+  if (typeof e.expiresAt === 'string') fields.expiresAt = e.expiresAt;
+  return canonicalJson(fields);
 }
 
 function canonicalJson(value: unknown): string {

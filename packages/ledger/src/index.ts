@@ -18,6 +18,8 @@ export type {
   LedgerModels,
   OrderClawback,
   OrderEarn,
+  OrderExpire,
+  OrderSlotType,
   OrderPointsDoc,
   PointsEntryDoc,
   RedemptionDoc,

@@ -63,6 +63,8 @@ export interface PointsEntryDoc {
   refunded: number | null;
   links: EntryLink[];
   occurredAt: string;
+  /** Earn entries: when their points expire (ISO 8601, hashed); null otherwise. */
+  expiresAt?: string | null;
   prevHash: string;
   hash: string;
   /** Kafka position of the reward (not hashed: bookkeeping for redelivery, not ledger content). */
@@ -95,7 +97,18 @@ export interface OrderClawback {
   rewardId: string;
   points: number;
   refunded: number;
+  /** The earn entries the clawback drew from; absent on index documents written before links were kept. */
+  links?: EntryLink[];
 }
+
+/** Points of one earn entry of the order that expired (so a later clawback cannot reverse them). */
+export interface OrderExpire {
+  entryId: string;
+  earnEntryId: string;
+  points: number;
+}
+
+export type OrderSlotType = 'earn' | 'clawback' | 'expire';
 
 /**
  * Insert-only index of the ledger by order, for pro-rata clawback: one document per earn or
@@ -107,17 +120,21 @@ export interface OrderPointsDoc {
   _id: string;
   customerId: string;
   orderId: string;
-  type: 'earn' | 'clawback';
+  type: OrderSlotType;
   entryId: string;
   rewardId: string;
-  /** Points earned, or reversed (positive). */
+  /** Points earned, or reversed / expired (positive). */
   points: number;
   orderAmount: number | null;
   refunded: number | null;
+  /** Clawbacks and expiries: the earn entries they draw from. */
+  links?: EntryLink[];
 }
 
-export function orderSlotId(customerId: string, orderId: string, type: 'earn' | 'clawback', k: number): string {
-  return `${customerId}#${orderId}#${type === 'earn' ? 'e' : 'c'}${k}`;
+const SLOT_LETTER: Record<OrderSlotType, string> = { earn: 'e', clawback: 'c', expire: 'x' };
+
+export function orderSlotId(customerId: string, orderId: string, type: OrderSlotType, k: number): string {
+  return `${customerId}#${orderId}#${SLOT_LETTER[type]}${k}`;
 }
 
 export interface GiftOrderDoc {
@@ -213,6 +230,7 @@ const pointsEntrySchema = new Schema<PointsEntryDoc>(
     refunded: { type: Number, default: null },
     links: { type: [{ _id: false, entryId: String, points: Number }], default: [] },
     occurredAt: { type: String, required: true },
+    expiresAt: { type: String, default: null },
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
     source: { type: { _id: false, ...source }, required: false },
@@ -241,12 +259,13 @@ const orderPointsSchema = new Schema<OrderPointsDoc>(
     _id: { type: String, required: true },
     customerId: { type: String, required: true },
     orderId: { type: String, required: true },
-    type: { type: String, enum: ['earn', 'clawback'], required: true },
+    type: { type: String, enum: ['earn', 'clawback', 'expire'], required: true },
     entryId: { type: String, required: true },
     rewardId: { type: String, required: true },
     points: { type: Number, required: true },
     orderAmount: { type: Number, default: null },
     refunded: { type: Number, default: null },
+    links: { type: [{ _id: false, entryId: String, points: Number }], default: undefined },
   },
   { ...opts, collection: 'order_points' },
 );

@@ -19,6 +19,7 @@ function toChained(d: PointsEntryDoc): ChainedEntry {
     refunded: d.refunded ?? null,
     links: (d.links ?? []).map((l) => ({ entryId: l.entryId, points: l.points })),
     occurredAt: d.occurredAt,
+    ...(typeof d.expiresAt === 'string' ? { expiresAt: d.expiresAt } : {}),
     prevHash: d.prevHash,
     hash: d.hash,
   };

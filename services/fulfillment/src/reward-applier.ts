@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import type { CouponReward, NotificationEvent, Reward } from '@incentive/events';
+import type { CouponReward, NotificationEvent, PointsExpireRequest, Reward } from '@incentive/events';
 import {
   EMPTY_HEAD,
   chainEntry,
@@ -14,6 +14,8 @@ import {
   type LedgerModels,
   type OrderClawback,
   type OrderEarn,
+  type OrderExpire,
+  type OrderSlotType,
   type OrderPointsDoc,
   type PointsEntryDoc,
   type RewardDoc,
@@ -21,6 +23,7 @@ import {
 } from '@incentive/ledger';
 import { RetryableError } from '@incentive/platform';
 import { planClawback } from './clawback.js';
+import { expireEntryId, expiredByRequest, planExpiry } from './expiry.js';
 
 export interface KafkaSource {
   topic: string;
@@ -33,12 +36,27 @@ export interface RewardMessage {
   source: KafkaSource;
 }
 
+/** A `points.expire` request from the scheduler, on the rewards topic in order with the customer's rewards. */
+export interface ExpireMessage {
+  request: PointsExpireRequest;
+  source: KafkaSource;
+}
+
+export type RewardsTopicItem = RewardMessage | ExpireMessage;
+
+function customerOf(m: RewardsTopicItem): string {
+  return 'reward' in m ? m.reward.customerId : m.request.customerId;
+}
+
+/** Reward record `kind` of an expiry request (and the `kind` of its AppliedReward). */
+export const EXPIRE_KIND = 'points.expire';
+
 export type RewardOutcome = 'applied' | 'noop' | 'duplicate';
 
 export interface AppliedReward {
   rewardId: string;
   customerId: string;
-  kind: Reward['kind'];
+  kind: Reward['kind'] | typeof EXPIRE_KIND;
   outcome: RewardOutcome;
   reason?: string;
   notification?: NotificationEvent;
@@ -149,7 +167,12 @@ export function createRewardApplier(deps: RewardApplierDeps) {
   /** Ledger-derived updates to apply after entries are written (also used to repair a lagging wallet). */
   interface Projection {
     walletHeads: Map<string, { head: Head }>;
-    orderEarns: Map<string, { customerId: string; orderId: string; earns: OrderEarn[]; clawbacks: OrderClawback[] }>;
+    orderEarns: Map<string, OrderHistory & { customerId: string; orderId: string }>;
+  }
+  interface OrderHistory {
+    earns: OrderEarn[];
+    clawbacks: OrderClawback[];
+    expires: OrderExpire[];
   }
 
   function project(p: Projection, entry: ChainedEntry, source: KafkaSource | undefined): void {
@@ -157,9 +180,10 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     if (entry.orderId === null) return;
     const key = orderKey(entry.customerId, entry.orderId);
     let o = p.orderEarns.get(key);
-    if (!o) p.orderEarns.set(key, (o = { customerId: entry.customerId, orderId: entry.orderId, earns: [], clawbacks: [] }));
+    if (!o) p.orderEarns.set(key, (o = { customerId: entry.customerId, orderId: entry.orderId, earns: [], clawbacks: [], expires: [] }));
     if (entry.type === 'earn') o.earns.push({ entryId: entry.entryId, points: entry.points, orderAmount: entry.orderAmount });
-    if (entry.type === 'clawback') o.clawbacks.push({ entryId: entry.entryId, rewardId: entry.rewardId, points: -entry.points, refunded: entry.refunded ?? 0 });
+    if (entry.type === 'clawback') o.clawbacks.push({ entryId: entry.entryId, rewardId: entry.rewardId, points: -entry.points, refunded: entry.refunded ?? 0, links: entry.links });
+    if (entry.type === 'expire' && entry.links[0]) o.expires.push({ entryId: entry.entryId, earnEntryId: entry.links[0].entryId, points: -entry.points });
   }
 
   function toChained(d: PointsEntryDoc): ChainedEntry {
@@ -176,6 +200,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
       refunded: d.refunded ?? null,
       links: d.links ?? [],
       occurredAt: d.occurredAt,
+      ...(typeof d.expiresAt === 'string' ? { expiresAt: d.expiresAt } : {}),
       prevHash: d.prevHash,
       hash: d.hash,
     };
@@ -197,13 +222,25 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     return head;
   }
 
-  /** How many earn/clawback slots of an order are known to be taken (learned by reads and writes). */
-  const orderSlots = new Map<string, { e: number; c: number }>();
+  /** A customer's stored chain, slots 1..`upTo`, read by `_id` (expiry walks it; `upTo` is the loaded head). */
+  async function readChain(customerId: string, upTo: number): Promise<PointsEntryDoc[]> {
+    const seqs = Array.from({ length: upTo }, (_, i) => i + 1);
+    const docs = await mapLimit(seqs, readConcurrency, (seq) => col.entries.findOne({ _id: entrySlotId(customerId, seq) }));
+    return docs.map((d, i) => {
+      if (!d) throw new RetryableError(`ledger of ${customerId}: chain slot ${i + 1} is missing below the head ${upTo}`);
+      return d;
+    });
+  }
 
-  /** Earn and clawback history of an order, walking its slots by `_id`. */
-  async function readOrder(customerId: string, orderId: string): Promise<{ earns: OrderEarn[]; clawbacks: OrderClawback[] }> {
+  /** How many earn/clawback/expire slots of an order are known to be taken (learned by reads and writes). */
+  type SlotCounts = Record<OrderSlotType, number>;
+  const orderSlots = new Map<string, SlotCounts>();
+
+  /** Earn, clawback and expiry history of an order, walking its slots by `_id`. */
+  async function readOrder(customerId: string, orderId: string): Promise<OrderHistory> {
     const earns: OrderEarn[] = [];
     const clawbacks: OrderClawback[] = [];
+    const expires: OrderExpire[] = [];
     for (let k = 1; ; k++) {
       const d = await col.orders.findOne({ _id: orderSlotId(customerId, orderId, 'earn', k) });
       if (!d) break;
@@ -212,19 +249,25 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     for (let k = 1; ; k++) {
       const d = await col.orders.findOne({ _id: orderSlotId(customerId, orderId, 'clawback', k) });
       if (!d) break;
-      clawbacks.push({ entryId: d.entryId, rewardId: d.rewardId, points: d.points, refunded: d.refunded ?? 0 });
+      clawbacks.push({ entryId: d.entryId, rewardId: d.rewardId, points: d.points, refunded: d.refunded ?? 0, ...(d.links && d.links.length > 0 ? { links: d.links } : {}) });
     }
-    orderSlots.set(orderKey(customerId, orderId), { e: earns.length, c: clawbacks.length });
-    return { earns, clawbacks };
+    for (let k = 1; ; k++) {
+      const d = await col.orders.findOne({ _id: orderSlotId(customerId, orderId, 'expire', k) });
+      if (!d) break;
+      const earn = d.links?.[0];
+      if (earn) expires.push({ entryId: d.entryId, earnEntryId: earn.entryId, points: d.points });
+    }
+    orderSlots.set(orderKey(customerId, orderId), { earn: earns.length, clawback: clawbacks.length, expire: expires.length });
+    return { earns, clawbacks, expires };
   }
 
   /** The stored history of an order plus what this chunk added (not yet written). */
-  async function orderView(customerId: string, orderId: string, stored: Map<string, { earns: OrderEarn[]; clawbacks: OrderClawback[] }>, chunk: Projection) {
+  async function orderView(customerId: string, orderId: string, stored: Map<string, OrderHistory>, chunk: Projection): Promise<OrderHistory> {
     const key = orderKey(customerId, orderId);
     let o = stored.get(key);
     if (!o) stored.set(key, (o = await readOrder(customerId, orderId)));
     const added = chunk.orderEarns.get(key);
-    return { earns: [...o.earns, ...(added?.earns ?? [])], clawbacks: [...o.clawbacks, ...(added?.clawbacks ?? [])] };
+    return { earns: [...o.earns, ...(added?.earns ?? [])], clawbacks: [...o.clawbacks, ...(added?.clawbacks ?? [])], expires: [...o.expires, ...(added?.expires ?? [])] };
   }
 
   /**
@@ -235,14 +278,18 @@ export function createRewardApplier(deps: RewardApplierDeps) {
   async function insertOrderSlots(p: Projection): Promise<void> {
     let pending: OrderPointsDoc[] = [];
     for (const [key, o] of p.orderEarns) {
-      const known = orderSlots.get(key) ?? { e: 0, c: 0 };
+      const known = orderSlots.get(key) ?? { earn: 0, clawback: 0, expire: 0 };
       for (const e of o.earns) {
-        known.e++;
-        pending.push({ _id: orderSlotId(o.customerId, o.orderId, 'earn', known.e), customerId: o.customerId, orderId: o.orderId, type: 'earn', entryId: e.entryId, rewardId: e.entryId.slice(0, -':earn'.length), points: e.points, orderAmount: e.orderAmount, refunded: null });
+        known.earn++;
+        pending.push({ _id: orderSlotId(o.customerId, o.orderId, 'earn', known.earn), customerId: o.customerId, orderId: o.orderId, type: 'earn', entryId: e.entryId, rewardId: e.entryId.slice(0, -':earn'.length), points: e.points, orderAmount: e.orderAmount, refunded: null });
       }
       for (const c of o.clawbacks) {
-        known.c++;
-        pending.push({ _id: orderSlotId(o.customerId, o.orderId, 'clawback', known.c), customerId: o.customerId, orderId: o.orderId, type: 'clawback', entryId: c.entryId, rewardId: c.rewardId, points: c.points, orderAmount: null, refunded: c.refunded });
+        known.clawback++;
+        pending.push({ _id: orderSlotId(o.customerId, o.orderId, 'clawback', known.clawback), customerId: o.customerId, orderId: o.orderId, type: 'clawback', entryId: c.entryId, rewardId: c.rewardId, points: c.points, orderAmount: null, refunded: c.refunded, ...(c.links ? { links: c.links } : {}) });
+      }
+      for (const x of o.expires) {
+        known.expire++;
+        pending.push({ _id: orderSlotId(o.customerId, o.orderId, 'expire', known.expire), customerId: o.customerId, orderId: o.orderId, type: 'expire', entryId: x.entryId, rewardId: x.entryId, points: x.points, orderAmount: null, refunded: null, links: [{ entryId: x.earnEntryId, points: x.points }] });
       }
       orderSlots.set(key, known);
     }
@@ -259,10 +306,9 @@ export function createRewardApplier(deps: RewardApplierDeps) {
           const taken = await col.orders.findOne({ _id: doc._id });
           if (taken?.entryId === doc.entryId) continue;
           const key = orderKey(doc.customerId, doc.orderId);
-          const known = orderSlots.get(key) ?? { e: 0, c: 0 };
-          const k = (doc.type === 'earn' ? known.e : known.c) + 1;
-          if (doc.type === 'earn') known.e = k;
-          else known.c = k;
+          const known = orderSlots.get(key) ?? { earn: 0, clawback: 0, expire: 0 };
+          const k = known[doc.type] + 1;
+          known[doc.type] = k;
           orderSlots.set(key, known);
           retry.push({ ...doc, _id: orderSlotId(doc.customerId, doc.orderId, doc.type, k) });
         }
@@ -377,8 +423,8 @@ export function createRewardApplier(deps: RewardApplierDeps) {
    * failures (retryable: the caller retries the same chunk); the heads of the chunk's customers
    * are forgotten first, so the retry re-reads them from the database.
    */
-  async function apply(messages: readonly RewardMessage[]): Promise<AppliedReward[]> {
-    const customers = [...new Set(messages.map((m) => m.reward.customerId))];
+  async function apply(messages: readonly RewardsTopicItem[]): Promise<AppliedReward[]> {
+    const customers = [...new Set(messages.map(customerOf))];
     try {
       return await applyOnce(messages, customers);
     } catch (err) {
@@ -388,7 +434,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     }
   }
 
-  async function applyOnce(messages: readonly RewardMessage[], customers: string[]): Promise<AppliedReward[]> {
+  async function applyOnce(messages: readonly RewardsTopicItem[], customers: string[]): Promise<AppliedReward[]> {
     const knownDuplicates = new Set<string>();
     for (let attempt = 0; ; attempt++) {
       if (attempt > 20) throw new RetryableError('ledger chain kept moving under this worker; is another writer active?');
@@ -446,7 +492,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     }
   }
 
-  async function planChunk(messages: readonly RewardMessage[], knownDuplicates: ReadonlySet<string>) {
+  async function planChunk(messages: readonly RewardsTopicItem[], knownDuplicates: ReadonlySet<string>) {
     const now = clock.now();
     const entries: PointsEntryDoc[] = [];
     const projection: Projection = { walletHeads: new Map(), orderEarns: new Map() };
@@ -456,7 +502,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     const rewardDocs: RewardDoc[] = [];
     const results = new Map<string, AppliedReward>();
     const newHeads = new Map<string, Head>();
-    const orders = new Map<string, { earns: OrderEarn[]; clawbacks: OrderClawback[] }>();
+    const orders = new Map<string, OrderHistory>();
 
     const record = (m: RewardMessage, outcome: RewardOutcome, extra: { reason?: string; effect?: string; notify?: Record<string, unknown> }) => {
       const r = m.reward;
@@ -485,8 +531,87 @@ export function createRewardApplier(deps: RewardApplierDeps) {
       });
     };
 
+    const chains = new Map<string, PointsEntryDoc[]>();
+    /**
+     * An expiry request: walk the customer's chain (stored, then what this chunk planned before it)
+     * and append one `expire` entry per due earn entry for what is left of it. Idempotent by
+     * construction: an earn entry already expired has nothing left, and the entry id
+     * `<earnEntryId>:expire` is unique, so a concurrent second attempt collides instead of doubling.
+     */
+    const planExpire = async (m: ExpireMessage): Promise<void> => {
+      const req = m.request;
+      const c = req.customerId;
+      const asOf = new Date(req.asOf);
+      const recordExpire = (outcome: RewardOutcome, extra: { reason?: string; effect?: string; notify?: Record<string, unknown> }) => {
+        results.set(req.id, {
+          rewardId: req.id,
+          customerId: c,
+          kind: EXPIRE_KIND,
+          outcome,
+          ...(extra.reason ? { reason: extra.reason } : {}),
+          ...(extra.notify ? { notification: { customerId: c, kind: 'points.expired', template: 'points-expired', payload: { asOf: req.asOf, ...extra.notify }, rewardId: req.id } } : {}),
+        });
+        rewardDocs.push({
+          _id: req.id,
+          kind: EXPIRE_KIND,
+          customerId: c,
+          ruleId: 'scheduler:points-expire',
+          rulesetVersion: 'none',
+          sourceEventId: req.id,
+          issuedAt: asOf,
+          status: outcome === 'noop' ? 'noop' : 'applied',
+          ...(extra.reason ? { reason: extra.reason } : {}),
+          ...(extra.effect ? { effect: extra.effect } : {}),
+          appliedAt: now,
+        });
+      };
+      if (knownDuplicates.has(req.id)) {
+        recordExpire('duplicate', {});
+        return;
+      }
+      let stored = chains.get(c);
+      if (!stored) chains.set(c, (stored = await readChain(c, heads.get(c)!.seq)));
+      const chain = [...stored, ...entries.filter((e) => e.customerId === c)];
+      const due = planExpiry(chain, asOf.getTime());
+      if (due.length === 0) {
+        const done = expiredByRequest(chain, req.id);
+        if (done.entries > 0) recordExpire('duplicate', { notify: { points: done.points, grants: done.entries } });
+        else recordExpire('noop', { reason: 'nothing_due' });
+        return;
+      }
+      let head = newHeads.get(c) ?? heads.get(c)!;
+      let total = 0;
+      for (const item of due) {
+        const entry = chainEntry({
+          entryId: expireEntryId(item.earnEntryId),
+          customerId: c,
+          seq: head.seq + 1,
+          type: 'expire',
+          points: -item.points,
+          balanceAfter: head.balance - item.points,
+          rewardId: req.id,
+          orderId: item.orderId,
+          orderAmount: null,
+          refunded: null,
+          links: [{ entryId: item.earnEntryId, points: item.points }],
+          occurredAt: asOf.toISOString(),
+          prevHash: head.hash,
+        });
+        entries.push({ _id: entrySlotId(c, entry.seq), ...entry, source: m.source, createdAt: now });
+        head = { seq: entry.seq, hash: entry.hash, balance: entry.balanceAfter, source: m.source };
+        newHeads.set(c, head);
+        project(projection, entry, m.source);
+        total += item.points;
+      }
+      recordExpire('applied', { effect: expireEntryId(due[0]!.earnEntryId), notify: { points: total, balance: head.balance, grants: due.length } });
+    };
+
     // Customers are independent; one customer's rewards are planned strictly in offset order.
     for (const m of messages) {
+      if ('request' in m) {
+        if (!results.has(m.request.id)) await planExpire(m);
+        continue;
+      }
       const r = m.reward;
       if (results.has(r.rewardId)) continue; // the same reward twice in one chunk
       let head = newHeads.get(r.customerId) ?? heads.get(r.customerId)!;
@@ -512,7 +637,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
             record(m, 'duplicate', { effect: `${r.rewardId}:earn`, notify: { points: r.points } });
             break;
           }
-          const entry = append({ entryId: `${r.rewardId}:earn`, type: 'earn', points: r.points, rewardId: r.rewardId, orderId: r.orderId ?? null, orderAmount: r.orderAmount ?? null, refunded: null, links: [] });
+          const entry = append({ entryId: `${r.rewardId}:earn`, type: 'earn', points: r.points, rewardId: r.rewardId, orderId: r.orderId ?? null, orderAmount: r.orderAmount ?? null, refunded: null, links: [], ...(r.expiresAt ? { expiresAt: new Date(r.expiresAt).toISOString() } : {}) });
           record(m, 'applied', { effect: entry.entryId, notify: { points: r.points, balance: entry.balanceAfter, ...(r.orderId ? { orderId: r.orderId } : {}) } });
           break;
         }
@@ -522,7 +647,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
             break;
           }
           const order = await orderView(r.customerId, r.orderId, orders, projection);
-          const planned = planClawback(order.earns, order.clawbacks, r.amount);
+          const planned = planClawback(order.earns, order.clawbacks, r.amount, order.expires);
           if (!planned.ok) {
             record(m, 'noop', { reason: planned.reason });
             break;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import type { PurchaseEvent, Reward } from '@incentive/events';
+import { pointsExpireRequestId, type PurchaseEvent, type Reward } from '@incentive/events';
 import { createKafka, DEAD_LETTER_HEADERS } from '@incentive/kafka';
 import { createLogger } from '@incentive/platform';
 import { uniqueGroupId, uniqueId, waitFor } from '@incentive/testing';
@@ -125,5 +125,26 @@ describe('fulfillment worker (Kafka + FerretDB)', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/fulfillment_rewards_total\{kind="points",outcome="applied"\} 1/);
+  });
+
+  // After the metrics test: it counts the points rewards of the tests above.
+  it('a points.expire request on the rewards topic, delivered twice, expires the due points once; an unknown type is dead-lettered', async () => {
+    const request = { type: 'points.expire', id: pointsExpireRequestId('k-9', '2027-01-02'), customerId: 'k-9', asOf: '2027-01-02T00:00:00Z' };
+    // Keyed by customer, as the scheduler publishes it: in order with the customer's rewards.
+    const grants = [points('k-9', 80, { rewardId: 'k-9-a', expiresAt: '2027-01-01T12:00:00Z' }), points('k-9', 20, { rewardId: 'k-9-b', expiresAt: '2028-01-01T12:00:00Z' })];
+    await producer.send({
+      topic: worker.topics.rewards,
+      messages: [...grants, request, request, { ...request, type: 'points.grant' }].map((m) => ({ key: 'k-9', value: JSON.stringify(m) })),
+    });
+    // Reward records are written concurrently with the ledger: wait on the wallet (written after it).
+    await waitFor(async () => (await db.models.Reward.countDocuments({ customerId: 'k-9' })) === 3 && (await db.models.Wallet.findById('k-9').lean())?.headSeq === 3, { timeoutMs: 30_000, message: 'two rewards and the request applied' });
+    await waitFor(() => seen.dlq.some((d) => d.value.includes('points.grant')), { timeoutMs: 30_000, message: 'unknown type dead-lettered' });
+    const dead = seen.dlq.find((d) => d.value.includes('points.grant'))!;
+    expect(dead.headers[DEAD_LETTER_HEADERS.errorMessage]).toMatch(/type/);
+    const expired = await db.models.PointsEntry.find({ customerId: 'k-9', type: 'expire' }).lean();
+    expect(expired.map((e) => [e.entryId, e.points])).toEqual([['k-9-a:earn:expire', -80]]);
+    expect((await db.models.Wallet.findById('k-9').lean())?.points).toBe(20);
+    await waitFor(() => seen.notifications.some((n) => n.value.rewardId === request.id), { message: 'expiry notified' });
+    expect(seen.notifications.find((n) => n.value.rewardId === request.id)!.value).toMatchObject({ kind: 'points.expired', payload: { points: 80, balance: 20 } });
   });
 });

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
-import { parseEventJson, parseRewardJson, type PurchaseEvent } from '@incentive/events';
+import { isPointsExpireRequest, parseEventJson, parseRewardsTopicMessageJson, type PurchaseEvent } from '@incentive/events';
 import { ensureTopics, publishDeadLetter, topicNames } from '@incentive/kafka';
 import { createModels, ensureLedgerIndexes } from '@incentive/ledger';
 import type { Logger } from '@incentive/platform';
@@ -9,7 +9,7 @@ import { createChunkConsumer } from './kafka/chunk-consumer.js';
 import { createOpsServer } from './ops/http-server.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createRedemptionApplier } from './redemption-applier.js';
-import { createRewardApplier, type Clock, type RewardMessage } from './reward-applier.js';
+import { createRewardApplier, type Clock, type RewardsTopicItem } from './reward-applier.js';
 
 export interface FulfillmentWorkerDeps {
   config: Config;
@@ -52,13 +52,16 @@ export function createFulfillmentWorker(deps: FulfillmentWorkerDeps) {
   };
 
   async function handleRewards(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
-    const valid: RewardMessage[] = [];
+    const valid: RewardsTopicItem[] = [];
     const notifications: Message[] = [];
     const deadLetters: Parameters<typeof publishDeadLetter>[1][] = [];
     for (const m of messages) {
-      const parsed = m.value ? parseRewardJson(m.value) : undefined;
+      // Dispatch by shape: `type: "points.expire"` is the scheduler's expiry request, no `type` a
+      // reward; anything else (another type, an invalid reward) is dead-lettered with the reason.
+      const parsed = m.value ? parseRewardsTopicMessageJson(m.value) : undefined;
       if (parsed?.ok) {
-        valid.push({ reward: parsed.value, source: { topic, partition, offset: m.offset } });
+        const source = { topic, partition, offset: m.offset };
+        valid.push(isPointsExpireRequest(parsed.value) ? { request: parsed.value, source } : { reward: parsed.value, source });
       } else {
         deadLetters.push({
           topic: topics.rewardsDlq,

@@ -35,10 +35,11 @@ const base = (customerId: string, rewardId = `rw-${Date.now().toString(36)}-${n+
   issuedAt: '2026-03-01T12:00:00Z',
 });
 
-export const points = (customerId: string, pts: number, extra: { rewardId?: string; orderId?: string; orderAmount?: number } = {}): Reward => ({
+export const points = (customerId: string, pts: number, extra: { rewardId?: string; orderId?: string; orderAmount?: number; expiresAt?: string } = {}): Reward => ({
   ...base(customerId, extra.rewardId),
   kind: 'points',
   points: pts,
+  ...(extra.expiresAt !== undefined ? { expiresAt: extra.expiresAt } : {}),
   ...(extra.orderId !== undefined ? { orderId: extra.orderId } : {}),
   ...(extra.orderAmount !== undefined ? { orderAmount: extra.orderAmount } : {}),
 });
