@@ -4,12 +4,15 @@
 // the same run; json-rules-engine is timed over a time-boxed, evenly spaced sample of the events
 // and its rate extrapolated (said so in the output).
 //
-//   pnpm --filter @incentive/bench rules [-- --events 100000 --budget-ms 3000 --rules ../rules]
+//   pnpm --filter @incentive/bench rules [-- --events 100000 --budget-ms 3000 --rules ../rules --rounds 5]
+//   pnpm --filter @incentive/bench rules -- --full-path-only      # the full pure path and its baselines only
 
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseEventJson } from '@incentive/events';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parseEvent, parseEventJson } from '@incentive/events';
 import type { IncentiveEvent } from '@incentive/events';
 import { applyEvent, calendarOf } from '@incentive/facts';
 import type { CustomerState } from '@incentive/facts';
@@ -35,6 +38,10 @@ const { values } = parseArgs({
     'budget-ms': { type: 'string', default: '3000' },
     'compiled-budget-ms': { type: 'string', default: '12000' },
     rules: { type: 'string', default: fileURLToPath(new URL('../../rules', import.meta.url)) },
+    /** Timed passes of each full-path variant. */
+    rounds: { type: 'string', default: '5' },
+    /** Only the full pure path section (about a minute). */
+    'full-path-only': { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(values.events);
@@ -46,31 +53,183 @@ const loaded = await loadRuleset(resolve(values.rules));
 if (!loaded.ok) throw new Error(`rules do not load: ${loaded.problems.map((p) => `${p.file}:${p.pointer}: ${p.message}`).join('; ')}`);
 const catalogue = loaded.ruleset;
 
+// ---------------------------------------------------------------------------------------------
+// Full pure path: JSON line -> parseEventJson (validate) -> createMemorySession(createPipeline(...))
+// (apply facts, evaluate, limits, rewards): the code `incentive simulate` runs per line and the
+// rules worker runs per Kafka message (minus Redis). Every pass replays the whole stream in order
+// from empty state. Measured first, in a small heap (later sections keep 100k evaluation inputs and
+// thousands of compiled rules alive), after one untimed warm-up pass of every variant (a worker is
+// a long-running process: JIT-optimised, every rule's condition tiered up), with a full GC before
+// each timed pass. Variants run interleaved round by round so that load changes hit all of them;
+// ratios are taken within a round, then the median across rounds is reported. CPU time (this
+// process, all threads, GC included) is reported next to wall time: on a shared machine wall time
+// also counts the time other processes held the cores.
+
+interface PassResult {
+  wallMs: number;
+  cpuMs: number;
+  gcMs: number;
+  checksum: number;
+}
+
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
+setFlagsFromString('--expose-gc');
+const fullGc = runInNewContext('gc') as () => void;
+
+async function timePass(fn: () => Promise<number> | number): Promise<PassResult> {
+  fullGc();
+  await new Promise((r) => setTimeout(r, 10)); // the observer reports the forced collection before g0
+  const g0 = gcMs;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const checksum = await fn();
+  const wallMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  await new Promise((r) => setTimeout(r, 10)); // let the gc observer report the collections of this pass
+  return { wallMs, cpuMs: (c.user + c.system) / 1000, gcMs: gcMs - g0, checksum };
+}
+
+const median = (xs: readonly number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+};
+
+async function fullPathSection(ruleset: Ruleset, lines: readonly string[], rounds: number): Promise<{ text: string[]; perSec: number; rewards: number }> {
+  const objects = lines.map((l) => JSON.parse(l) as unknown);
+  const session = () => createMemorySession(createPipeline({ ruleset, evaluator: createEvaluator(ruleset), limits: createMemoryLimitStore() }));
+  const variants: { key: string; label: string; run: () => Promise<number> | number }[] = [
+    {
+      key: 'json',
+      label: 'baseline: JSON.parse of each line only',
+      run: () => {
+        let n = 0;
+        for (const l of lines) if ((JSON.parse(l) as { id?: unknown }).id !== undefined) n++;
+        return n;
+      },
+    },
+    {
+      key: 'validate',
+      label: 'baseline: parseEventJson (JSON.parse + validate)',
+      run: () => {
+        let n = 0;
+        for (const l of lines) if (parseEventJson(l).ok) n++;
+        return n;
+      },
+    },
+    {
+      key: 'facts',
+      label: 'baseline: parseEventJson + applyEvent (facts only)',
+      run: () => {
+        const states = new Map<string, CustomerState>();
+        for (const l of lines) {
+          const p = parseEventJson(l);
+          if (!p.ok) continue;
+          const e = p.value;
+          const referrer = e.type === 'referral' || e.type === 'signup' ? e.data.referrerId : undefined;
+          const r = applyEvent(states.get(e.customerId), e, ruleset.factsConfig, referrer === undefined ? undefined : { referrerKnown: states.has(referrer) });
+          states.set(e.customerId, r.state);
+          for (const d of r.derived) states.set(d.customerId, applyEvent(states.get(d.customerId), d, ruleset.factsConfig).state);
+        }
+        return states.size;
+      },
+    },
+    {
+      key: 'full',
+      label: 'FULL PATH from a JSON line: parseEventJson -> session.process',
+      run: async () => {
+        const s = session();
+        let rewards = 0;
+        for (const l of lines) {
+          const p = parseEventJson(l);
+          if (!p.ok) continue;
+          rewards += (await s.process(p.value)).rewards.length;
+        }
+        return rewards;
+      },
+    },
+    {
+      key: 'fullObj',
+      label: 'full path from a parsed object: parseEvent -> session.process',
+      run: async () => {
+        const s = session();
+        let rewards = 0;
+        for (const o of objects) {
+          const p = parseEvent(o);
+          if (!p.ok) continue;
+          rewards += (await s.process(p.value)).rewards.length;
+        }
+        return rewards;
+      },
+    },
+  ];
+  const full = variants.find((v) => v.key === 'full') as (typeof variants)[number];
+  const cold = await timePass(full.run);
+  for (const v of variants) if (v !== full) await v.run(); // warm-up
+  const results = new Map<string, PassResult[]>(variants.map((v) => [v.key, []]));
+  for (let r = 0; r < rounds; r++) {
+    // Rotate the order so that no variant always runs right after the same one.
+    for (let i = 0; i < variants.length; i++) {
+      const v = variants[(i + r) % variants.length] as (typeof variants)[number];
+      results.get(v.key)?.push(await timePass(v.run));
+    }
+  }
+  const n = lines.length;
+  const rate = (p: PassResult, cpu: boolean): number => (n / (cpu ? p.cpuMs : p.wallMs)) * 1000;
+  const of = (key: string): PassResult[] => results.get(key) ?? [];
+  const lw = Math.max(...variants.map((v) => v.label.length));
+  const text: string[] = [];
+  text.push(`${'full path and its baselines (whole stream per pass)'.padEnd(lw)}  ${'wall median'.padStart(11)}  ${'wall best'.padStart(9)}  ${'CPU median'.padStart(10)}  ${'GC/wall'.padStart(7)}`);
+  for (const v of variants) {
+    const ps = of(v.key);
+    text.push(
+      `${v.label.padEnd(lw)}  ${fmtRate(median(ps.map((p) => rate(p, false)))).padStart(11)}  ${fmtRate(Math.max(...ps.map((p) => rate(p, false)))).padStart(9)}  ` +
+        `${fmtRate(median(ps.map((p) => rate(p, true)))).padStart(10)}  ${`${Math.round(median(ps.map((p) => (100 * p.gcMs) / p.wallMs)))}%`.padStart(7)}`,
+    );
+  }
+  const fullRuns = of('full');
+  // Per round: how many times longer the full path takes than a baseline over the same lines.
+  const ratio = (key: string, cpu: boolean): string => {
+    const base = of(key);
+    return median(fullRuns.map((p, i) => (cpu ? p.cpuMs / (base[i] as PassResult).cpuMs : p.wallMs / (base[i] as PassResult).wallMs))).toFixed(2);
+  };
+  text.push(
+    `full path (JSON line -> rewards): ${fmtRate(median(fullRuns.map((p) => rate(p, false))))} events/s wall (median of ${rounds} passes; best ` +
+      `${fmtRate(Math.max(...fullRuns.map((p) => rate(p, false))))}), ${fmtRate(median(fullRuns.map((p) => rate(p, true))))} events per CPU second; ` +
+      `${(fullRuns[0] as PassResult).checksum} rewards over ${n} lines`,
+  );
+  text.push(
+    `  takes ${ratio('json', false)}x the time of bare JSON.parse of the same lines (CPU ${ratio('json', true)}x), ${ratio('validate', false)}x parseEventJson ` +
+      `(CPU ${ratio('validate', true)}x), ${ratio('facts', false)}x parse + applyEvent (CPU ${ratio('facts', true)}x)`,
+  );
+  text.push(`  cold first pass (fresh process: JIT and rule tier-up included): ${fmtRate(rate(cold, false))} events/s wall, ${fmtRate(rate(cold, true))} per CPU second`);
+  return { text, perSec: median(fullRuns.map((p) => rate(p, false))), rewards: (fullRuns[0] as PassResult).checksum };
+}
+
 out(`# rules throughput — ${new Date().toISOString()}, node ${process.version}, ${EVENTS.toLocaleString('en')} events`);
-const tGen = performance.now();
 const lines = syntheticEventLines(42, EVENTS, Number(values.customers));
-// Full pure path: JSON line -> validate -> apply facts -> evaluate -> limits -> rewards.
-async function fullPath(engine: 'compiled' | 'reference'): Promise<Measured & { checksum: number }> {
-  const evaluator = createEvaluator(catalogue, { engine });
-  const session = createMemorySession(createPipeline({ ruleset: catalogue, evaluator, limits: createMemoryLimitStore() }));
+const { text: fullPathText, perSec: fullPathRate, rewards: fullPathRewards } = await fullPathSection(catalogue, lines, Number(values.rounds));
+for (const line of fullPathText) out(line);
+out();
+if (values['full-path-only']) process.exit(0);
+
+// json-rules-engine through the same full path, cold and time-boxed from the stream's start (so the
+// ratio below flatters it slightly: early events meet small states), for the engine ratio.
+const fullRef = await (async () => {
+  const session = createMemorySession(createPipeline({ ruleset: catalogue, evaluator: createEvaluator(catalogue, { engine: 'reference' }), limits: createMemoryLimitStore() }));
   const step = async (line: string): Promise<number> => {
     const p = parseEventJson(line);
-    if (!p.ok) return 0;
-    return (await session.process(p.value)).rewards.length;
+    return p.ok ? (await session.process(p.value)).rewards.length : 0;
   };
-  // The whole stream in order (state depends on it), from a fresh session; the reference run stops
-  // at its time budget.
-  return engine === 'compiled'
-    ? measureAsync('full pure path, compiled (default adaptive mode)', lines, step, { budgetMs: Infinity, warmup: 0, rounds: 1 })
-    : measureAsync('full pure path, json-rules-engine', lines, step, { budgetMs: BUDGET_MS, warmup: 0, rounds: 1 });
-}
-// Measured first, in a small heap: later sections keep 100k evaluation inputs and thousands of
-// compiled rules alive, which makes every collection dearer. Two fresh runs, the better one kept.
-const fullRef = await fullPath('reference');
-const fullRuns = [await fullPath('compiled'), await fullPath('compiled')];
-const fullCompiled = fullRuns[0]!.perSec >= fullRuns[1]!.perSec ? fullRuns[0]! : fullRuns[1]!;
+  return measureAsync('full pure path, json-rules-engine', lines, step, { budgetMs: BUDGET_MS, warmup: 0, rounds: 1 });
+})();
+const fullCompiled = { ...fullRef, label: 'full pure path, compiled (median warm pass, see above)', events: lines.length, sampled: false, perSec: fullPathRate, checksum: fullPathRewards };
 
 // Evaluation inputs as the pipeline builds them: facts after the event, calendar of its day.
+const tInputs = performance.now();
 const inputs: EvaluationInput[] = [];
 {
   const states = new Map<string, CustomerState>();
@@ -86,7 +245,7 @@ const inputs: EvaluationInput[] = [];
 }
 const mix = new Map<string, number>();
 for (const i of inputs) mix.set(i.event.type, (mix.get(i.event.type) ?? 0) + 1);
-out(`# synthetic events: ${[...mix].map(([t, n]) => `${n} ${t}`).join(', ')} (built in ${((performance.now() - tGen) / 1000).toFixed(1)} s)`);
+out(`# synthetic events: ${[...mix].map(([t, n]) => `${n} ${t}`).join(', ')} (evaluation inputs built in ${((performance.now() - tInputs) / 1000).toFixed(1)} s)`);
 out(`# json-rules-engine baselines: time-boxed to ${BUDGET_MS} ms each over an evenly spaced sample; rates extrapolated to ${EVENTS.toLocaleString('en')} events`);
 out();
 
@@ -157,7 +316,7 @@ out();
 for (const s of summary) out(s);
 out(
   `full pure path (catalogue): ${fmtRate(fullCompiled.perSec)} events/s compiled (${fullCompiled.checksum} rewards over ${fullCompiled.events} events), ` +
-    `${fmtRatio(fullCompiled.perSec / fullRef.perSec)} the same path on json-rules-engine`,
+    `${fmtRatio(fullCompiled.perSec / fullRef.perSec)} the same path on json-rules-engine (cold, first ${fullRef.events} events)`,
 );
 const g200 = summary.find((s) => s.startsWith('generated-200'));
 out();
