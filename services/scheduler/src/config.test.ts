@@ -12,6 +12,8 @@ describe('loadConfig', () => {
     expect(c.SCHEDULER_CLOCK).toBe('system');
     expect(c.LEADERBOARD_TOP_N).toBe(10);
     expect(c.KAFKA_TRANSACTIONAL_ID).toBe('incentive-scheduler-clock');
+    expect(c.POINTS_EXPIRY_NOTICE_DAYS).toBe(14);
+    expect(c.KAFKA_REWARDS_INDEX_GROUP_ID).toBeUndefined();
   });
 
   it('names every bad variable and the reason', () => {

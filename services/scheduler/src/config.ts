@@ -47,6 +47,16 @@ export const configSchema = z.object({
   REDIS_KEY_PREFIX: z.string().regex(/^[^{}]*$/, 'must not contain "{" or "}" (it would override the hash tags)').default(''),
   /** Directory with schedule.json (the whole ruleset is loaded and validated). */
   RULES_DIR: z.string().min(1).default('rules'),
+  /**
+   * Consumer group of the points-grant index (reads the rewards topic when schedule.json sets
+   * pointsExpireAfterDays); default `<KAFKA_INDEX_GROUP_ID>.rewards`.
+   */
+  KAFKA_REWARDS_INDEX_GROUP_ID: optional(z.string().min(1)),
+  /**
+   * Days before points expire that the customer is notified (`points.expiring` on the notifications
+   * topic); 0 turns the notice off. `pointsExpiryNoticeDays` in schedule.json, when present, wins.
+   */
+  POINTS_EXPIRY_NOTICE_DAYS: envInt(14, { min: 0, max: 3650 }),
   /** How many customers a monthly leaderboard rewards (`leaderboard.closed` events per month); 0 turns it off. */
   LEADERBOARD_TOP_N: envInt(10, { min: 0, max: 10_000 }),
   /** `system`: real time. `manual`: the clock only moves through POST /advance (demo, tests). */

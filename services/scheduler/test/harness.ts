@@ -184,7 +184,10 @@ export async function deleteTopic(env: TestEnv): Promise<void> {
   const admin = env.kafka.admin();
   await admin.connect();
   try {
-    await admin.deleteTopics({ topics: [env.topic] });
+    // The service also creates the rewards and notifications topics (points expiry) under the prefix.
+    const names = topicNames(env.env.TOPIC_PREFIX);
+    const existing = new Set(await admin.listTopics());
+    await admin.deleteTopics({ topics: [env.topic, names.rewards, names.notifications].filter((t) => existing.has(t)) });
   } catch {
     // best effort: a leftover topic with a unique name harms nobody
   } finally {

@@ -6,6 +6,7 @@ export function createMemoryDueIndex(): DueIndex & { apply(u: IndexUpdate): void
   const last = new Map<string, { ms: number; at: string }>();
   const birthday = new Map<string, string>();
   const spend = new Map<string, Map<string, number>>();
+  const grants = new Map<string, { customerId: string; rewardId: string; points: number; expiresMs: number }>();
   return {
     apply(u) {
       if (u.kind === 'purchase') {
@@ -16,6 +17,8 @@ export function createMemoryDueIndex(): DueIndex & { apply(u: IndexUpdate): void
         m.set(u.customerId, (m.get(u.customerId) ?? 0) + u.minor);
       } else if (u.kind === 'birthday') {
         birthday.set(u.customerId, u.monthDay);
+      } else if (u.kind === 'pointsGrant') {
+        grants.set(u.eventId, { customerId: u.customerId, rewardId: u.eventId, points: u.points, expiresMs: u.expiresMs });
       }
     },
     async birthdays(monthDays) {
@@ -23,6 +26,9 @@ export function createMemoryDueIndex(): DueIndex & { apply(u: IndexUpdate): void
     },
     async lastPurchasesIn(w) {
       return [...last].filter(([, v]) => v.ms > w.minExclusive && v.ms <= w.maxInclusive).map(([customerId, v]) => ({ customerId, lastPurchaseAt: v.at }));
+    },
+    async pointsExpiringIn(w) {
+      return [...grants.values()].filter((g) => g.expiresMs > w.minExclusive && g.expiresMs <= w.maxInclusive);
     },
     async leaderboardCandidates(month) {
       return [...(spend.get(month) ?? new Map<string, number>())].map(([customerId, minor]) => ({ customerId, minor }));

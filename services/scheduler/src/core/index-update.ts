@@ -1,5 +1,5 @@
 // What one upstream event changes in the scheduler's due-customer indexes (pure).
-import type { IncentiveEvent } from '@incentive/events';
+import type { IncentiveEvent, RewardsTopicMessage } from '@incentive/events';
 import { normaliseBirthday, parseInstant, toMinor } from '@incentive/facts';
 import { monthOf } from './tick-plan.js';
 
@@ -24,7 +24,24 @@ export type IndexUpdate =
       minor: number;
       orderId: string;
     }
-  | { kind: 'birthday'; eventId: string; customerId: string; monthDay: string };
+  | { kind: 'birthday'; eventId: string; customerId: string; monthDay: string }
+  | {
+      /** A points reward with an expiry date (from the rewards topic). `eventId` is the rewardId. */
+      kind: 'pointsGrant';
+      eventId: string;
+      customerId: string;
+      /** expiresAt, epoch ms. */
+      expiresMs: number;
+      points: number;
+    };
+
+/** The index change for a record of the rewards topic: points rewards that carry `expiresAt`. */
+export function pointsGrantUpdateFor(message: RewardsTopicMessage): IndexUpdate | null {
+  if (!('kind' in message) || message.kind !== 'points' || message.expiresAt === undefined) return null;
+  const expiresMs = parseInstant(message.expiresAt);
+  if (Number.isNaN(expiresMs)) return null;
+  return { kind: 'pointsGrant', eventId: message.rewardId, customerId: message.customerId, expiresMs, points: message.points };
+}
 
 /**
  * The index change for an event, or null for events that move no index (clock events, referrals,

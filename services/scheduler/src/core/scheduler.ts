@@ -1,9 +1,9 @@
 // The scheduler's control loop: hold the lease, find the ticks due, run them in order, record each.
-import type { IncentiveEvent } from '@incentive/events';
+import type { IncentiveEvent, NotificationEvent, PointsExpireRequest } from '@incentive/events';
 import type { ScheduleConfig } from '@incentive/facts';
 import { RetryableError, type Logger } from '@incentive/platform';
 import { isManualClock, type Clock } from './clock.js';
-import { collectTickEvents, type DueIndex } from './collect-tick.js';
+import { collectTickEvents, type DueIndex, type PointsExpiryOptions } from './collect-tick.js';
 import { initialLastTick, ticksDue } from './tick-plan.js';
 
 export interface TickControl {
@@ -15,10 +15,18 @@ export interface TickControl {
   completeTick(leaseValue: string, date: string, summary: object): Promise<'recorded' | 'already' | 'not_leader'>;
 }
 
+/** What a tick publishes besides clock events (same transaction). */
+export interface TickRecords {
+  /** To the rewards topic, keyed by customer. */
+  expiryRequests: readonly PointsExpireRequest[];
+  /** To the notifications topic, keyed by customer. */
+  expiryNotices: readonly NotificationEvent[];
+}
+
 export interface EventPublisher {
   connect(): Promise<void>;
-  /** Publishes a tick's events and its progress record atomically. */
-  publish(events: readonly IncentiveEvent[], tickDate: string): Promise<void>;
+  /** Publishes a tick's events (and expiry requests and notices) and its progress record atomically. */
+  publish(events: readonly IncentiveEvent[], tickDate: string, records?: TickRecords): Promise<void>;
   /** The last tick recorded with its events on the Kafka side (null if none). */
   lastPublishedTick(): Promise<string | null>;
   disconnect(): Promise<void>;
@@ -31,6 +39,10 @@ export interface TickSummary {
   birthday: number;
   inactivity: number;
   leaderboard: number;
+  /** points.expire requests published (one per customer). */
+  expiry: number;
+  /** points.expiring notices published. */
+  expiryNotice: number;
   closedMonth: string | null;
 }
 
@@ -59,6 +71,8 @@ export interface SchedulerDeps {
   /** How long a tick waits for the indexes to catch up with the events topic before it is retried later. */
   indexCatchupTimeoutMs: number;
   leaderboardTopN: number;
+  /** Points expiry requests and notices at ticks; absent: off. */
+  pointsExpiry?: PointsExpiryOptions;
   /** First tick date on the very first start (no tick ever completed); default: the next midnight. */
   firstTick?: string;
   onTick?(summary: TickSummary): void;
@@ -192,8 +206,8 @@ export function createScheduler(deps: SchedulerDeps) {
     for (const midnight of due) {
       if (abort.signal.aborted) break;
       const v = await renewOrLose();
-      const te = await collectTickEvents(deps.index, deps.schedule, deps.leaderboardTopN, midnight.date);
-      await deps.publisher.publish(te.events, te.date);
+      const te = await collectTickEvents(deps.index, deps.schedule, deps.leaderboardTopN, midnight.date, deps.pointsExpiry);
+      await deps.publisher.publish(te.events, te.date, { expiryRequests: te.expiryRequests, expiryNotices: te.expiryNotices });
       const summary: TickSummary = { date: te.date, at: te.at, published: te.events.length, ...te.counts, closedMonth: te.closedMonth };
       const r = await deps.control.completeTick(v, te.date, summary);
       if (r === 'not_leader') {
@@ -207,7 +221,7 @@ export function createScheduler(deps: SchedulerDeps) {
       completedCount++;
       if (completed.length > 1000) completed.shift();
       deps.onTick?.(summary);
-      log.info({ tick: te.date, birthdays: te.counts.birthday, inactivity: te.counts.inactivity, leaderboard: te.counts.leaderboard }, 'tick completed');
+      log.info({ tick: te.date, birthdays: te.counts.birthday, inactivity: te.counts.inactivity, leaderboard: te.counts.leaderboard, expiry: te.counts.expiry, expiryNotice: te.counts.expiryNotice }, 'tick completed');
     }
     return { leader: true, ticks, lastTick: lastTickSeen };
   }

@@ -41,6 +41,20 @@ export function inactivityWindow(tickDate: string, days: number, timeZone: strin
   return { minExclusive: previous - days * DAY_MS, maxInclusive: current - days * DAY_MS };
 }
 
+/**
+ * Points grants whose expiry falls due at the tick of `tickDate`: previous tick < expiresAt <= this
+ * tick. Consecutive windows tile the time line (as for inactivity), so each grant belongs to exactly
+ * one tick, and a re-run or a catch-up finds the same grants for the same tick.
+ */
+export function expiryWindow(tickDate: string, timeZone: string): ScoreWindow {
+  return { minExclusive: startOfLocalDay(addDays(tickDate, -1), timeZone), maxInclusive: startOfLocalDay(tickDate, timeZone) };
+}
+
+/** The tick whose grants are announced at the tick of `tickDate`, `noticeDays` ahead. */
+export function noticeTarget(tickDate: string, noticeDays: number): string {
+  return addDays(tickDate, noticeDays);
+}
+
 /** True when facts' own rule agrees that threshold `days` of this purchase is due at `tickDate`. */
 export function isInactivityDue(lastPurchaseAt: string, days: number, tickDate: string, timeZone: string): boolean {
   return inactivityDueDate(lastPurchaseAt, days, timeZone) === tickDate;

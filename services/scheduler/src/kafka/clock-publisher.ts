@@ -1,5 +1,6 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { IncentiveEvent } from '@incentive/events';
+import type { TickRecords } from '../core/scheduler.js';
 import { RetryableError } from '@incentive/platform';
 
 const SEND_CHUNK = 500;
@@ -18,6 +19,10 @@ export interface ClockPublisherDeps {
   kafka: Pick<Kafka, 'producer'>;
   admin: Pick<Admin, 'fetchOffsets'>;
   topic: string;
+  /** Where points.expire requests go (fulfillment applies them in order with the customer's rewards). */
+  rewardsTopic?: string;
+  /** Where points.expiring notices go. */
+  notificationsTopic?: string;
   transactionalId: string;
   /** One-partition topic whose committed offset, in group `progressGroupId`, records the last published tick. */
   progressTopic: string;
@@ -46,13 +51,26 @@ export function createClockPublisher(deps: ClockPublisherDeps) {
       await fence.abort();
       producer = p;
     },
-    async publish(events: readonly IncentiveEvent[], tickDate: string): Promise<void> {
+    async publish(events: readonly IncentiveEvent[], tickDate: string, records?: TickRecords): Promise<void> {
       const p = producer;
       if (!p) throw new RetryableError('clock publisher: not connected');
-      // A tick without events needs no Kafka record: publishing it again would publish nothing.
-      if (events.length === 0) return;
+      const requests = records?.expiryRequests ?? [];
+      const notices = records?.expiryNotices ?? [];
+      if ((requests.length > 0 && !deps.rewardsTopic) || (notices.length > 0 && !deps.notificationsTopic)) {
+        throw new Error('clock publisher: expiry records without rewardsTopic/notificationsTopic');
+      }
+      // A tick without records needs no Kafka record: publishing it again would publish nothing.
+      if (events.length === 0 && requests.length === 0 && notices.length === 0) return;
       const tx = await p.transaction();
       try {
+        for (let i = 0; i < requests.length; i += SEND_CHUNK) {
+          const messages = requests.slice(i, i + SEND_CHUNK).map((r) => ({ key: r.customerId, value: JSON.stringify(r), headers: { 'x-event-id': r.id, 'x-event-type': r.type } }));
+          await tx.send({ topic: deps.rewardsTopic as string, acks: -1, messages });
+        }
+        for (let i = 0; i < notices.length; i += SEND_CHUNK) {
+          const messages = notices.slice(i, i + SEND_CHUNK).map((n) => ({ key: n.customerId, value: JSON.stringify(n), headers: { 'x-event-id': n.rewardId ?? '', 'x-event-type': n.kind } }));
+          await tx.send({ topic: deps.notificationsTopic as string, acks: -1, messages });
+        }
         for (let i = 0; i < events.length; i += SEND_CHUNK) {
           const messages = events.slice(i, i + SEND_CHUNK).map((e) => ({
             key: e.customerId,

@@ -12,6 +12,11 @@ export interface IndexConsumerDeps {
   fromBeginning: boolean;
   sessionTimeoutMs: number;
   store: { apply(update: IndexUpdate): Promise<ApplyOutcome> };
+  /**
+   * The index change a record carries: null = none, 'invalid' = unreadable. Default: an upstream
+   * event of the events topic (`indexUpdateFor`); the rewards-topic consumer passes its own.
+   */
+  updateFor?(value: Buffer): IndexUpdate | null | 'invalid';
   logger: Logger;
   /** Counts per outcome: applied, duplicate, unchanged, ignored (no index change), invalid. */
   onOutcome?(outcome: ApplyOutcome | 'ignored' | 'invalid', n: number): void;
@@ -27,6 +32,13 @@ export function createIndexConsumer(deps: IndexConsumerDeps) {
   let consumer: Consumer | undefined;
   let running = false;
   let lastActivity = Date.now();
+  const updateFor =
+    deps.updateFor ??
+    ((value: Buffer): IndexUpdate | null | 'invalid' => {
+      const parsed = parseEventJson(value);
+      // The rules worker dead-letters invalid events; the indexes just skip them.
+      return parsed.ok ? indexUpdateFor(parsed.value, deps.timeZone) : 'invalid';
+    });
 
   async function applyAll(updates: IndexUpdate[]): Promise<void> {
     // One customer's events stay in order (birthday changes, latest purchase); customers run concurrently.
@@ -76,13 +88,11 @@ export function createIndexConsumer(deps: IndexConsumerDeps) {
               invalid++;
               continue;
             }
-            const parsed = parseEventJson(message.value);
-            if (!parsed.ok) {
-              // The rules worker dead-letters invalid events; the indexes just skip them.
+            const u = updateFor(message.value);
+            if (u === 'invalid') {
               invalid++;
               continue;
             }
-            const u = indexUpdateFor(parsed.value, deps.timeZone);
             if (u) updates.push(u);
             else ignored++;
           }

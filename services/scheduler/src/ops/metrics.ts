@@ -7,7 +7,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const ticks = new Counter({ name: 'scheduler_ticks_total', help: 'Day ticks completed (published and recorded)', registers: [registry] });
   const clockEvents = new Counter({
     name: 'scheduler_clock_events_published_total',
-    help: 'Clock events published, by type (birthday, inactivity, leaderboard.closed)',
+    help: 'Clock records published, by type (birthday, inactivity, leaderboard.closed, points.expire, points.expiring)',
     labelNames: ['type'] as const,
     registers: [registry],
   });

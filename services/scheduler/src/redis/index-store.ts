@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { IndexUpdate } from '../core/index-update.js';
 import type { SpendEntry } from '../core/leaderboard.js';
+import type { PointsGrant } from '../core/collect-tick.js';
 import type { ScoreWindow } from '../core/tick-plan.js';
 import { BUCKETS, bucketOf, type SchedulerKeys } from './keys.js';
-import { APPLY_BIRTHDAY, APPLY_PURCHASE, APPLY_REFUND } from './scripts.js';
+import { APPLY_BIRTHDAY, APPLY_POINTS_GRANT, APPLY_PURCHASE, APPLY_REFUND } from './scripts.js';
 import { scriptRunner } from './run-script.js';
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'unchanged';
@@ -17,6 +18,18 @@ export interface IndexStore {
   lastPurchasesIn(window: ScoreWindow): Promise<{ customerId: string; lastPurchaseAt: string }[]>;
   /** Every entry that can be in the month's top `topN` (the top of each bucket, ties included). */
   leaderboardCandidates(month: string, topN: number): Promise<SpendEntry[]>;
+  /** Points grants whose expiresAt lies in the window. */
+  pointsExpiringIn(window: ScoreWindow): Promise<PointsGrant[]>;
+}
+
+/** Parses a member `<customerId>|<rewardId>|<points>` of the expiry index. */
+export function parseGrantMember(member: string, expiresMs: number): PointsGrant | null {
+  const first = member.indexOf('|');
+  const last = member.lastIndexOf('|');
+  if (first <= 0 || last <= first) return null;
+  const points = Number(member.slice(last + 1));
+  if (!Number.isInteger(points)) return null;
+  return { customerId: member.slice(0, first), rewardId: member.slice(first + 1, last), points, expiresMs };
 }
 
 export interface IndexStoreOptions {
@@ -32,6 +45,7 @@ export function createIndexStore(redis: Redis, keys: SchedulerKeys, options: Ind
   const purchase = scriptRunner(redis, APPLY_PURCHASE);
   const refund = scriptRunner(redis, APPLY_REFUND);
   const birthday = scriptRunner(redis, APPLY_BIRTHDAY);
+  const grant = scriptRunner(redis, APPLY_POINTS_GRANT);
 
   async function applyBirthday(b: number, customerId: string, monthDay: string): Promise<ApplyOutcome> {
     // Compare-and-set: a concurrent change (two consumers during a rebalance) makes us read again.
@@ -63,7 +77,26 @@ export function createIndexStore(redis: Redis, keys: SchedulerKeys, options: Ind
         }
         case 'birthday':
           return applyBirthday(b, u.customerId, u.monthDay);
+        case 'pointsGrant': {
+          const r = await grant([keys.pointsExpiry(b)], [`${u.customerId}|${u.eventId}|${u.points}`, u.expiresMs, options.keepMs]);
+          return Number(r) === 1 ? 'applied' : 'duplicate';
+        }
       }
+    },
+
+    async pointsExpiringIn(window) {
+      const perBucket = await Promise.all(
+        BUCKET_LIST.map(async (b) => {
+          const flat = await redis.zrangebyscore(keys.pointsExpiry(b), `(${window.minExclusive}`, String(window.maxInclusive), 'WITHSCORES');
+          const out: PointsGrant[] = [];
+          for (let i = 0; i + 1 < flat.length; i += 2) {
+            const g = parseGrantMember(flat[i] as string, Number(flat[i + 1]));
+            if (g) out.push(g);
+          }
+          return out;
+        }),
+      );
+      return perBucket.flat();
     },
 
     async birthdays(monthDays) {

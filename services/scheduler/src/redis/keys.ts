@@ -19,6 +19,11 @@ export interface SchedulerKeys {
   leaderboard(bucket: number, month: string): string;
   /** String: YYYY-MM of an order, so a refund lowers the month the order counted in. */
   orderMonth(bucket: number, customerId: string, orderId: string): string;
+  /**
+   * Sorted set of points grants with an expiry date: member `<customerId>|<rewardId>|<points>`,
+   * score = expiresAt epoch ms (customer ids cannot contain '|').
+   */
+  pointsExpiry(bucket: number): string;
   /** String with TTL: the event was applied to the indexes (redelivery is a no-op). */
   applied(bucket: number, eventId: string): string;
   /** String: `<instanceId>|<fencing token>` of the active scheduler, with a TTL. */
@@ -43,6 +48,7 @@ export function createSchedulerKeys(prefix = ''): SchedulerKeys {
     leaderboard: (n, month) => `${b(n)}:lb:${month}`,
     orderMonth: (n, c, o) => `${b(n)}:order:${c}:${o}`,
     applied: (n, e) => `${b(n)}:applied:${e}`,
+    pointsExpiry: (n) => `${b(n)}:pointsExpiry`,
     lease: () => `${ctl}:lease`,
     fence: () => `${ctl}:fence`,
     lastTick: () => `${ctl}:lastTick`,

@@ -36,6 +36,18 @@ return 1
 `;
 
 /**
+ * Points grant: add it to the expiry index (a member per grant, so a redelivery changes nothing)
+ * and drop grants that expired more than keepMs before this one (long past any tick).
+ * KEYS: pointsExpiry (zset); ARGV: member, expiresMs, keepMs
+ * Returns 1 added, 0 already there.
+ */
+export const APPLY_POINTS_GRANT = `
+local added = redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (tonumber(ARGV[2]) - tonumber(ARGV[3])))
+return added
+`;
+
+/**
  * Birthday: move the customer to the set of the new MM-DD, if the birthday is still what the caller
  * read (compare-and-set; -1 asks the caller to read again).
  * KEYS: birthdayOf (hash), newSet, oldSet (= newSet when there was none)
