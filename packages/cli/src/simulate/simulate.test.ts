@@ -99,7 +99,7 @@ describe('incentive simulate (command)', () => {
     }
   });
 
-  it('counts rules whose conditions throw (as json-rules-engine would reject) in the summary, and keeps going', async () => {
+  it('refuses rules whose conditions cannot work (the lint rule json-rules-engine would throw on) before reading events', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'simulate-rules-'));
     try {
       for (const f of ['segments.json', 'tiers.json', 'schedule.json']) cpSync(join(RULES_DIR, f), join(dir, f));
@@ -109,10 +109,10 @@ describe('incentive simulate (command)', () => {
         { id: 'fine', on: ['purchase'], priority: 1, conditions: { all: [] }, reward: { kind: 'points', points: 1 } },
       ];
       writeFileSync(join(dir, 'incentives', 'odd.json'), JSON.stringify(rules));
-      const { code, stdout, stderr } = await runCli(['--rules', dir, '--events', '-'], [purchase('p1', 'c1', '2026-03-02T10:00:00Z', 12), purchase('p2', 'c1', '2026-03-03T10:00:00Z', 12)].join('\n'));
-      expect(code).toBe(0);
-      expect(stdout.trim().split('\n').map((l) => (JSON.parse(l) as { ruleId: string }).ruleId)).toEqual(['fine', 'fine']);
-      expect(stderr).toMatch(/^condition errors \(rule not rewarded on those events\):\n\s+2\s+odd-in$/m);
+      const { code, stdout, stderr } = await runCli(['--rules', dir, '--events', '-'], [purchase('p1', 'c1', '2026-03-02T10:00:00Z', 12)].join('\n'));
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/incentives\/odd\.json:\/0\/conditions\/all\/0[^:]*: .*\bin\b/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
