@@ -15,6 +15,11 @@ export interface EventPipeline<S> {
 export interface RulesSnapshot<S> {
   version: string;
   pipeline: EventPipeline<S>;
+  /**
+   * Optional: a pipeline for one customer's events of one chunk whose limit store may answer
+   * repeated refusals from memory; `verify()` (retryable failure) runs before the customer commits.
+   */
+  scoped?: () => { pipeline: EventPipeline<S>; verify(): Promise<void> };
 }
 
 /** The fields of a consumed record the worker reads (kafkajs `KafkaMessage` has them). */
@@ -127,6 +132,8 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
           deps.onFailure?.(new Error(current.stateError), items[0]!.event);
           return;
         }
+        const scope = snapshot.scoped?.();
+        const pipeline = scope?.pipeline ?? snapshot.pipeline;
         let state = current.state;
         let changed = false;
         const newRecords: NewAppliedRecord[] = [];
@@ -152,7 +159,7 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
               : { referrerKnown: known.has(referrer) || (firstIndexOf.get(referrer) ?? Infinity) < item.index };
           let result: Awaited<ReturnType<EventPipeline<S>['process']>>;
           try {
-            result = await snapshot.pipeline.process(state, event, ctx);
+            result = await pipeline.process(state, event, ctx);
           } catch (err) {
             if (err instanceof RetryableError) throw err;
             deps.onFailure?.(err, event);
@@ -174,6 +181,8 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
           outcomes[item.index] = result.rewards.length > 0 ? 'rewarded' : 'no_reward';
           deps.onEvent?.(event, result.rewards, snapshot);
         }
+        // Refusals answered from memory must not concern a request an earlier run was granted.
+        if (scope) await scope.verify();
         if (changed && state !== undefined) {
           const ok = await deps.facts.commit(customerId, current.version, state, newRecords);
           if (!ok) {

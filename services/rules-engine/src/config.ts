@@ -50,6 +50,12 @@ export const configSchema = z.object({
   REDIS_URL: z.string().url(),
   /** Prefix prepended to every Redis key (tests, shared dev instances); hash tags stay inside the key. */
   REDIS_KEY_PREFIX: z.string().regex(/^[^{}]*$/, 'must not contain "{" or "}" (it would override the hash tags)').default(''),
+  /**
+   * Limit counters whose last refusal the worker remembers, so that a repeat (same cap, window not
+   * later) is refused without a Redis round trip; checked against redelivered grants before each
+   * commit. 0 asks Redis every time.
+   */
+  LIMIT_REFUSAL_MEMO_SIZE: envInt(50_000, { min: 0, max: 10_000_000 }),
   /** How long an applied event id is remembered: a duplicate within this window is a no-op. */
   DEDUPE_WINDOW_MS: envInt(7 * DAY_MS, { min: 60_000 }),
   /** Directory with segments.json, tiers.json, schedule.json and incentives/*.json. */

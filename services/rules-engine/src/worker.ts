@@ -43,6 +43,7 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
   const limits = createRedisLimitStore({
     redis,
     keyPrefix: config.REDIS_KEY_PREFIX,
+    refusalMemoSize: config.LIMIT_REFUSAL_MEMO_SIZE,
     onBlocked: (rule, scope) => metrics.ruleLimitBlocked.inc({ rule, scope }),
   });
 

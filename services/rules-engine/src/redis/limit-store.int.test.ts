@@ -94,4 +94,63 @@ describe('redis limit store', () => {
     expect(await redis.zcard(`${keyPrefix}inc:${limitKey('customer', 'promo', 'P1M', 'bob')}`)).toBe(2);
     expect(await store.reserve([req('y', 50)])).toEqual([false]);
   });
+
+  it('refusals answered from memory match Redis (sliding windows, budgets) and a replay of a granted request is caught by verify', async () => {
+    const keyPrefix = newPrefix();
+    const store = createRedisLimitStore({ redis, keyPrefix });
+    const calls: string[] = [];
+    const counted = {
+      evalsha: (...a: Parameters<Redis['evalsha']>) => {
+        calls.push('evalsha');
+        return redis.evalsha(...a);
+      },
+      eval: (...a: Parameters<Redis['eval']>) => {
+        calls.push('eval');
+        return redis.eval(...a);
+      },
+    };
+    const memo = createRedisLimitStore({ redis: counted as unknown as Redis, keyPrefix });
+    const weekly = (id: string, atMs: number): LimitRequest => ({
+      id,
+      atMs,
+      counters: [{ scope: 'customer', key: limitKey('customer', 'weekly', 'P7D', 'carol'), ruleId: 'weekly', max: 1, amount: 1, sinceMs: atMs - 7 * DAY }],
+    });
+    const budget = (id: string, atMs: number, points: number): LimitRequest => ({
+      id,
+      atMs,
+      counters: [{ scope: 'budget', key: limitKey('budget', 'pts', 'P1Y', 'carol'), ruleId: 'pts', max: 100, amount: points, sinceMs: atMs - 365 * DAY }],
+    });
+    // Another worker consumed the caps: 'w0' at T0; budget 60 at T0 and 30 at T0 + 1 day.
+    expect(await store.reserve([weekly('w0', T0), budget('b0', T0, 60), budget('b1', T0 + DAY, 30)])).toEqual([true, true, true]);
+
+    const scope = memo.scope();
+    expect(await scope.store.reserve([weekly('w1', T0 + DAY)])).toEqual([false]);
+    const asked = calls.length;
+    // Same window refuses until the window start passes T0 (the only member): answered from memory.
+    expect(await scope.store.reserve([weekly('w2', T0 + 2 * DAY)])).toEqual([false]);
+    expect(calls.length).toBe(asked);
+    // Window start T0 + 1 ms > T0: the member has left the window, Redis is asked and grants.
+    expect(await scope.store.reserve([weekly('w3', T0 + 7 * DAY + 1)])).toEqual([true]);
+    expect(calls.length).toBeGreaterThan(asked);
+
+    // Budget: 90 used; 20 more refused. Dropping the 60 at T0 would make room, so memory holds only
+    // while the window still starts before T0.
+    expect(await scope.store.reserve([budget('b2', T0 + 2 * DAY, 20)])).toEqual([false]);
+    const before = calls.length;
+    expect(await scope.store.reserve([budget('b3', T0 + 3 * DAY, 20)])).toEqual([false]);
+    expect(calls.length).toBe(before);
+    expect(await scope.store.reserve([budget('b4', T0 + 365 * DAY + 1, 20)])).toEqual([true]);
+    await scope.verify();
+
+    // A redelivered request that an earlier run was granted ('b0', in the budget) must not be
+    // refused from memory: verify fails (retryable) and the retry asks Redis, which grants it again.
+    const replay = memo.scope();
+    expect(await replay.store.reserve([budget('b5', T0 + 2 * DAY, 60)])).toEqual([false]);
+    expect(await replay.store.reserve([budget('b0', T0 + 2 * DAY, 60)])).toEqual([false]);
+    await expect(replay.verify()).rejects.toMatchObject({ name: 'RetryableError' });
+    const retry = memo.scope();
+    expect(await retry.store.reserve([budget('b0', T0 + 2 * DAY, 60)])).toEqual([true]);
+    await retry.verify();
+    expect(await redis.zcard(`${keyPrefix}inc:${limitKey('budget', 'pts', 'P1Y', 'carol')}`)).toBe(3);
+  });
 });

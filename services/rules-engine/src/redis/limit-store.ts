@@ -1,5 +1,6 @@
+import { RetryableError } from '@incentive/platform';
 import type { LimitCounter, LimitRequest, LimitStore } from '@incentive/rules';
-import { RELEASE_LUA, RESERVE_LUA, defineScript, redisError, type ScriptRedis } from './scripts.js';
+import { ANY_MEMBER_LUA, RELEASE_LUA, RESERVE_LUA, defineScript, redisError, type ScriptRedis } from './scripts.js';
 
 export interface LimitStoreDeps {
   redis: ScriptRedis;
@@ -7,10 +8,39 @@ export interface LimitStoreDeps {
   keyPrefix?: string;
   /** Called per refused request, for the per-rule limit-blocked metric. */
   onBlocked?: (ruleId: string, scope: string) => void;
+  /** Counters whose last refusal is remembered (see `RefusalScope`); 0 disables the memory. */
+  refusalMemoSize?: number;
+}
+
+/**
+ * A unit of work (one customer's events of one chunk) that may answer repeated refusals from
+ * memory. Its `store` refuses a request without a round trip when Redis already refused the same
+ * counter (same cap and amount) for a window starting no later than the hint Redis gave: counters
+ * only ever gain members, so usage over such a window can only be larger. The one exception is a
+ * request granted by an earlier run (a redelivery after a crash): its own member is in the counter
+ * and Redis would grant it again. So before the work commits, `verify()` checks in one pipelined
+ * round trip that no refusal answered from memory concerns a granted request; if one does, it
+ * throws a retryable error and remembers the request id, so the retried chunk asks Redis for it.
+ */
+export interface RefusalScope {
+  store: LimitStore;
+  verify(): Promise<void>;
+}
+
+export interface RedisLimitStore extends LimitStore {
+  scope(): RefusalScope;
+}
+
+interface Refusal {
+  max: number;
+  amount: number;
+  /** The counter refuses for every window start (exclusive, epoch ms) below this. */
+  below: number;
 }
 
 const reserveScript = defineScript(RESERVE_LUA);
 const releaseScript = defineScript(RELEASE_LUA);
+const anyMemberScript = defineScript(ANY_MEMBER_LUA);
 
 /** The Redis Cluster hash tag of a key: the text between the first `{` and the next `}`. */
 function slotOf(key: string): string {
@@ -22,6 +52,8 @@ function slotOf(key: string): string {
 interface Part {
   request: number;
   counters: LimitCounter[];
+  /** Set on refusals answered from memory, for `verify`. */
+  id?: string;
 }
 
 interface SlotCall {
@@ -49,25 +81,55 @@ const member = (id: string, c: LimitCounter) => `${id}|${c.amount}`;
  * counters, which every customer competes for, are only ever taken by requests that keep them.
  * A refusal is not remembered: a replay re-checks, and counters only grow, so it is refused again.
  */
-export function createRedisLimitStore(deps: LimitStoreDeps): LimitStore {
+export function createRedisLimitStore(deps: LimitStoreDeps): RedisLimitStore {
   const { redis } = deps;
   const prefix = deps.keyPrefix ?? '';
   if (/[{}]/.test(prefix)) throw new Error('limit store key prefix: must not contain "{" or "}"');
   const fullKey = (c: LimitCounter) => `${prefix}inc:${c.key}`;
+  const memoSize = deps.refusalMemoSize ?? 50_000;
+  const refusals = new Map<string, Refusal>();
+  /** Requests found granted by an earlier run: never answered from memory (bounded, oldest dropped). */
+  const askRedis = new Set<string>();
 
-  async function runSlot(requests: readonly LimitRequest[], call: SlotCall): Promise<boolean[]> {
+  const knownRefusal = (r: LimitRequest, c: LimitCounter): boolean => {
+    const m = refusals.get(fullKey(c));
+    return m !== undefined && m.max === c.max && m.amount === c.amount && (c.sinceMs ?? -Infinity) < m.below && !askRedis.has(r.id);
+  };
+
+  /** Pending checks of the scope in force, or null: no answers from memory. */
+  async function runSlot(requests: readonly LimitRequest[], call: SlotCall, pending: Part[] | null): Promise<boolean[]> {
+    const answers = call.parts.map(() => false);
+    const asked: number[] = [];
     const keys: string[] = [];
-    const args: (string | number)[] = [call.parts.length];
-    for (const part of call.parts) {
+    const args: (string | number)[] = [0];
+    call.parts.forEach((part, pi) => {
       const r = requests[part.request]!;
+      if (pending !== null && part.counters.some((c) => knownRefusal(r, c))) {
+        pending.push({ request: part.request, counters: part.counters, id: r.id });
+        return;
+      }
+      asked.push(pi);
       args.push(r.id, r.atMs, part.counters.length);
       for (const c of part.counters) {
         keys.push(fullKey(c));
         args.push(c.sinceMs === null ? '-inf' : `(${c.sinceMs}`, c.max, c.amount, c.scope === 'budget' ? 'b' : 'c');
       }
+    });
+    if (asked.length === 0) return answers;
+    args[0] = asked.length;
+    const out = (await reserveScript.run(redis, keys, args)) as (number | string | null)[];
+    let k = asked.length;
+    for (let i = 0; i < asked.length; i++) {
+      const part = call.parts[asked[i]!]!;
+      answers[asked[i]!] = out[i] === 1;
+      for (const c of part.counters) {
+        const hint = out[k++];
+        if (typeof hint !== 'string' || memoSize === 0) continue;
+        if (refusals.size >= memoSize) refusals.clear();
+        refusals.set(fullKey(c), { max: c.max, amount: c.amount, below: hint === '+inf' ? Infinity : Number(hint) });
+      }
     }
-    const out = (await reserveScript.run(redis, keys, args)) as number[];
-    return call.parts.map((_, i) => out[i] === 1);
+    return answers;
   }
 
   function group(requests: readonly LimitRequest[], include: (i: number) => boolean, customerSlots: boolean): SlotCall[] {
@@ -89,8 +151,8 @@ export function createRedisLimitStore(deps: LimitStoreDeps): LimitStore {
     return [...calls.values()];
   }
 
-  async function step(requests: readonly LimitRequest[], calls: SlotCall[], ok: boolean[], taken: Part[]): Promise<void> {
-    const answers = await Promise.all(calls.map((call) => runSlot(requests, call)));
+  async function step(requests: readonly LimitRequest[], calls: SlotCall[], ok: boolean[], taken: Part[], pending: Part[] | null): Promise<void> {
+    const answers = await Promise.all(calls.map((call) => runSlot(requests, call, pending)));
     calls.forEach((call, ci) => {
       call.parts.forEach((part, pi) => {
         if (answers[ci]![pi]) taken.push(part);
@@ -103,25 +165,56 @@ export function createRedisLimitStore(deps: LimitStoreDeps): LimitStore {
     });
   }
 
+  async function reserve(requests: readonly LimitRequest[], pending: Part[] | null): Promise<boolean[]> {
+    const ok = requests.map(() => true);
+    if (requests.length === 0) return ok;
+    try {
+      const taken: Part[] = [];
+      await step(requests, group(requests, () => true, true), ok, taken, pending);
+      await step(requests, group(requests, (i) => ok[i]!, false), ok, taken, pending);
+      const giveBack = taken.filter((p) => !ok[p.request]);
+      // A refusal seen while a given-back member was still counted may not hold once it is gone.
+      for (const p of giveBack) for (const c of p.counters) refusals.delete(fullKey(c));
+      await Promise.all(
+        giveBack.map((p) => {
+          const id = requests[p.request]!.id;
+          return releaseScript.run(redis, p.counters.map(fullKey), p.counters.map((c) => member(id, c)));
+        }),
+      );
+      return ok;
+    } catch (err) {
+      throw redisError('reserve', err);
+    }
+  }
+
   return {
-    async reserve(requests) {
-      const ok = requests.map(() => true);
-      if (requests.length === 0) return ok;
-      try {
-        const taken: Part[] = [];
-        await step(requests, group(requests, () => true, true), ok, taken);
-        await step(requests, group(requests, (i) => ok[i]!, false), ok, taken);
-        const giveBack = taken.filter((p) => !ok[p.request]);
-        await Promise.all(
-          giveBack.map((p) => {
-            const id = requests[p.request]!.id;
-            return releaseScript.run(redis, p.counters.map(fullKey), p.counters.map((c) => member(id, c)));
-          }),
-        );
-        return ok;
-      } catch (err) {
-        throw redisError('reserve', err);
-      }
+    reserve: (requests) => reserve(requests, null),
+    scope(): RefusalScope {
+      const pending: Part[] = [];
+      return {
+        store: { reserve: (requests) => reserve(requests, memoSize === 0 ? null : pending) },
+        async verify() {
+          if (pending.length === 0) return;
+          const checks = pending.splice(0);
+          let found: boolean[];
+          try {
+            found = await Promise.all(
+              checks.map(async (p) => (await anyMemberScript.run(redis, p.counters.map(fullKey), p.counters.map((c) => member(p.id!, c)))) === 1),
+            );
+          } catch (err) {
+            throw redisError('verify', err);
+          }
+          const granted = checks.filter((_, i) => found[i]).map((p) => p.id!);
+          if (granted.length === 0) return;
+          for (const id of granted) {
+            if (askRedis.size >= 10_000) askRedis.delete(askRedis.values().next().value as string);
+            askRedis.add(id);
+          }
+          throw new RetryableError('limit refusal answered from memory concerns a request granted by an earlier run; retrying the chunk with Redis answers', {
+            cause: { requestIds: granted },
+          });
+        },
+      };
     },
   };
 }

@@ -101,13 +101,19 @@ return n
  * at any time ever holds more than its cap, whatever order workers see events in.
  * ARGV: nRequests, then per request: id, atMs, nCounters, then per counter: since (ZRANGE syntax),
  * max, amount, mode (`c` count: ZCOUNT; `b` budget: sum of member amounts). KEYS: one per counter.
- * Returns 1/0 per request.
+ * Returns nRequests answers (1/0), then one hint per counter (KEYS order): for a counter that
+ * refused, the score S such that the counter refuses the same amount under the same cap for every
+ * window start < S (members only ever get added, so usage over such a window can only be larger);
+ * `+inf` when it refuses whatever the window; false otherwise. The caller may answer such repeats
+ * without a round trip (see limit-store.ts).
  */
 export const RESERVE_LUA = `
 local res = {}
+local hints = {}
 local k = 1
 local a = 2
-for r = 1, tonumber(ARGV[1]) do
+local n = tonumber(ARGV[1])
+for r = 1, n do
   local id, at, nc = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
   a = a + 3
   local ok = true
@@ -115,21 +121,37 @@ for r = 1, tonumber(ARGV[1]) do
   for c = 1, nc do
     local key = KEYS[k]
     local since, max, amount, mode = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3]
-    k = k + 1
-    a = a + 4
-    local member = id .. '|' .. ARGV[a - 2]
+    hints[k] = false
+    local member = id .. '|' .. ARGV[a + 2]
     if not redis.call('ZSCORE', key, member) then
-      local used = 0
       if mode == 'c' then
-        used = redis.call('ZCOUNT', key, since, '+inf')
+        local used = redis.call('ZCOUNT', key, since, '+inf')
+        if used + amount > max then
+          ok = false
+          -- dropping the 'skip' oldest members of the window still refuses; the next one decides
+          local skip = used - (max - amount + 1)
+          local m = redis.call('ZRANGEBYSCORE', key, since, '+inf', 'WITHSCORES', 'LIMIT', skip, 1)
+          hints[k] = m[2] or '+inf'
+        end
       else
-        for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, since, '+inf')) do
-          used = used + tonumber(string.match(m, '|([%d.]+)$'))
+        local ms = redis.call('ZRANGEBYSCORE', key, since, '+inf', 'WITHSCORES')
+        local used = 0
+        for i = 1, #ms, 2 do used = used + tonumber(string.match(ms[i], '|([%d.]+)$')) end
+        if used + amount > max then
+          ok = false
+          local rem = used
+          local bound = '+inf'
+          for i = 1, #ms, 2 do
+            local amt = tonumber(string.match(ms[i], '|([%d.]+)$'))
+            if rem - amt + amount > max then rem = rem - amt else bound = ms[i + 1]; break end
+          end
+          hints[k] = bound
         end
       end
-      if used + amount > max then ok = false end
       todo[#todo + 1] = { key, member }
     end
+    k = k + 1
+    a = a + 4
   end
   if ok then
     for _, t in ipairs(todo) do redis.call('ZADD', t[1], at, t[2]) end
@@ -138,7 +160,19 @@ for r = 1, tonumber(ARGV[1]) do
     res[r] = 0
   end
 end
+for i = 1, k - 1 do res[n + i] = hints[i] end
 return res
+`;
+
+/**
+ * Checks whether any of the given members is present (KEYS[i] holds ARGV[i]?): used to confirm that
+ * a refusal answered from memory did not concern a request granted by an earlier run. Returns 1/0.
+ */
+export const ANY_MEMBER_LUA = `
+for i = 1, #KEYS do
+  if redis.call('ZSCORE', KEYS[i], ARGV[i]) then return 1 end
+end
+return 0
 `;
 
 /** Compensation: gives back reservations (ZREM per key/member pair). */

@@ -1,4 +1,5 @@
 import { createEvaluator, createPipeline, loadRuleset, type EngineKind, type Evaluation, type Evaluator, type LimitStore, type Pipeline } from '@incentive/rules';
+import type { RefusalScope } from '../redis/limit-store.js';
 import type { BuildResult } from './rules-reloader.js';
 
 export interface RulesHooks {
@@ -11,6 +12,8 @@ export interface RulesHooks {
 export interface RulesSnapshotOf {
   version: string;
   pipeline: Pipeline;
+  /** A pipeline for one customer's events of one chunk, answering repeated limit refusals from memory (see `RefusalScope`). */
+  scoped?: () => { pipeline: Pipeline; verify(): Promise<void> };
 }
 
 /** Counts evaluations and matches per rule without changing what the evaluator returns. */
@@ -39,7 +42,7 @@ function instrument(evaluator: Evaluator, ruleIdsByType: Map<string, string[]>, 
  */
 export async function buildRulesSnapshot(
   dir: string,
-  options: { engine: EngineKind; limits: LimitStore; hooks?: RulesHooks },
+  options: { engine: EngineKind; limits: LimitStore & { scope?: () => RefusalScope }; hooks?: RulesHooks },
 ): Promise<BuildResult<RulesSnapshotOf>> {
   const loaded = await loadRuleset(dir);
   if (!loaded.ok) return { ok: false, problems: loaded.problems };
@@ -50,6 +53,13 @@ export async function buildRulesSnapshot(
     for (const t of rule.on) ruleIdsByType.set(t, [...(ruleIdsByType.get(t) ?? []), rule.id]);
   }
   const evaluator = instrument(createEvaluator(ruleset, { engine: options.engine }), ruleIdsByType, options.hooks ?? {});
-  const pipeline = createPipeline({ ruleset, evaluator, limits: options.limits });
-  return { ok: true, version: ruleset.version, snapshot: { version: ruleset.version, pipeline } };
+  const { limits } = options;
+  const pipeline = createPipeline({ ruleset, evaluator, limits });
+  const scoped = limits.scope
+    ? () => {
+        const scope = limits.scope!();
+        return { pipeline: createPipeline({ ruleset, evaluator, limits: scope.store }), verify: scope.verify };
+      }
+    : undefined;
+  return { ok: true, version: ruleset.version, snapshot: { version: ruleset.version, pipeline, ...(scoped ? { scoped } : {}) } };
 }
