@@ -143,7 +143,6 @@ export function createSchedulerService(deps: SchedulerServiceDeps) {
         logger,
         onOutcome: (outcome, n) => metrics.indexEvents.inc({ outcome }, n),
       });
-      await consumer.start();
       const grantsGroup = config.KAFKA_REWARDS_INDEX_GROUP_ID ?? `${config.KAFKA_INDEX_GROUP_ID}.rewards`;
       // A tick waits for both indexes: the rewards snapshot is taken with the events one.
       let grantsTarget: Watermarks | undefined;
@@ -165,8 +164,9 @@ export function createSchedulerService(deps: SchedulerServiceDeps) {
           },
           onOutcome: (outcome, n) => metrics.indexEvents.inc({ outcome }, n),
         });
-        await grantsConsumer.start();
       }
+      // Both groups join concurrently (a join can take seconds on a busy broker).
+      await Promise.all([consumer.start(), grantsConsumer?.start()]);
 
       scheduler = createScheduler({
         clock,
