@@ -99,7 +99,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       await clockCollector?.stop().catch(() => undefined);
       await redemptions?.stop().catch(() => undefined);
       await pipeline.stop();
-      say(`stopped. Run ${runId}'s data is kept (topics ${ctx.topicPrefix}*, database ${ctx.mongoDbName}); logs in ${logFile}`);
+      if (args.cleanup) {
+        await pipeline.destroy().catch((err: unknown) => say(`cleanup failed: ${(err as Error).message}`));
+        say(`stopped. Run ${runId}'s topics, Redis keys and database deleted; logs in ${logFile}`);
+      } else {
+        say(`stopped. Run ${runId}'s data is kept (topics ${ctx.topicPrefix}*, database ${ctx.mongoDbName}); logs in ${logFile}`);
+      }
       process.exit(signal === 'SIGINT' ? 130 : 143);
     })();
   };
