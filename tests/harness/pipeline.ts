@@ -83,7 +83,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   const redis = new Redis(ctx.urls.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   redis.on('error', () => undefined);
-  const mongo = mongoose.createConnection(ctx.mongoDbUrl, { serverSelectionTimeoutMS: 10_000 });
+  // Opened in setup(): a pipeline that is only destroyed (or fails early) holds no connection.
+  const mongo = mongoose.createConnection();
   const services: ServiceProcess[] = [];
   const expectedExit = new Set<ServiceProcess>();
   const clock = createSchedulerClock({ ctx, redis, services: () => services.filter((s) => s.label.startsWith('scheduler') && !expectedExit.has(s)) });
@@ -123,7 +124,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       await ensureTopics(admin, Object.values(ctx.topics), { partitions: options.partitions });
       await producer.connect();
       await redis.connect();
-      await mongo.asPromise();
+      await mongo.openUri(ctx.mongoDbUrl, { serverSelectionTimeoutMS: 10_000 });
       connected = true;
     },
     async start(name, startOptions = {}) {
