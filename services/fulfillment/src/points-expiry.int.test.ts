@@ -88,4 +88,26 @@ describe('points expiry (FerretDB)', () => {
     expect((await db.models.Wallet.findById('x-3').lean())?.points).toBe(20);
     expect((await verifyLedger(db.models, 'x-3')).ok).toBe(true);
   });
+
+  it('a crash after the expire entries but before the wallet: redelivery repairs the wallet and expires nothing twice', async () => {
+    db = await openTestDb();
+    await createRewardApplier({ models: db.models, clock }).apply([
+      reward(points('x-4', 40, { rewardId: 'k1', orderId: 'o-k', orderAmount: 40, expiresAt: '2027-01-01T00:00:00Z' }), 500),
+      reward(points('x-4', 5, { rewardId: 'k2' }), 501),
+    ]);
+    const request = expire('x-4', '2027-01-02', 502);
+    await createRewardApplier({ models: db.models, clock }).apply([request]);
+    // Simulate the crash: the wallet and the order index lag behind the ledger's expire entry.
+    const before = (await db.models.PointsEntry.findById('x-4#2').lean())!;
+    await db.models.Wallet.collection.updateOne({ _id: 'x-4' } as never, { $set: { headSeq: 2, points: 45, headHash: before.hash, headSource: { topic: 'rewards', partition: 0, offset: '501' } } });
+    await db.models.OrderPoints.collection.deleteOne({ _id: 'x-4#o-k#x1' } as never);
+    const [again] = await createRewardApplier({ models: db.models, clock }).apply([request]);
+    expect(again).toMatchObject({ outcome: 'duplicate', notification: { payload: { points: 40 } } });
+    expect(await db.models.PointsEntry.countDocuments({ customerId: 'x-4', type: 'expire' })).toBe(1);
+    expect(await db.models.Wallet.findById('x-4').lean()).toMatchObject({ headSeq: 3, points: 5 });
+    // The repaired order index tells a later refund that the points expired.
+    const [refund] = await createRewardApplier({ models: db.models, clock }).apply([reward(clawback('x-4', 'o-k', 40, 'refund-k'), 503)]);
+    expect(refund).toMatchObject({ outcome: 'noop', reason: 'nothing_left_to_reverse' });
+    expect((await verifyLedger(db.models, 'x-4')).ok).toBe(true);
+  });
 });
