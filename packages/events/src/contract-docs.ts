@@ -3,6 +3,7 @@ import { EVENT_SCHEMAS, EVENT_TYPES, IncentiveEventSchema } from './events.js';
 import { NotificationEventSchema } from './notification.js';
 import { CUSTOMER_ID_PATTERN } from './primitives.js';
 import { REWARD_KINDS, RewardSchema } from './reward.js';
+import { PointsExpireRequestSchema } from './points-expiry.js';
 import { DLQ_HEADERS, TOPICS } from './topics.js';
 
 // Machine-readable contract documents generated from the zod schemas. `pnpm gen` writes them to
@@ -29,6 +30,7 @@ export function buildJsonSchemas(): Record<string, JsonSchema> {
   files['event.json'] = jsonSchema(IncentiveEventSchema, 'draft-2020-12', `${ID_BASE}event.json`);
   files['reward.json'] = jsonSchema(RewardSchema, 'draft-2020-12', `${ID_BASE}reward.json`);
   files['notification.json'] = jsonSchema(NotificationEventSchema, 'draft-2020-12', `${ID_BASE}notification.json`);
+  files['points-expire.json'] = jsonSchema(PointsExpireRequestSchema, 'draft-2020-12', `${ID_BASE}points-expire.json`);
   return files;
 }
 
@@ -90,6 +92,15 @@ export function buildAsyncApi(): Record<string, unknown> {
     payload: { $ref: '#/components/schemas/reward' },
     bindings: kafkaMessageBindings(),
   };
+  schemas.pointsExpire = stripDialect(jsonSchema(PointsExpireRequestSchema, 'draft-07'));
+  messages.pointsExpire = {
+    name: 'points.expire',
+    title: 'Points expiry request',
+    summary: 'The scheduler asks fulfillment to expire points due by asOf; recognised by type "points.expire"',
+    contentType: 'application/json',
+    payload: { $ref: '#/components/schemas/pointsExpire' },
+    bindings: kafkaMessageBindings(),
+  };
   schemas.notification = stripDialect(jsonSchema(NotificationEventSchema, 'draft-07'));
   messages.notification = {
     name: 'notification',
@@ -117,8 +128,8 @@ export function buildAsyncApi(): Record<string, unknown> {
     },
     rewards: {
       address: TOPICS.rewards,
-      description: 'Rewards decided by the rules engine; rewardId is deterministic, so consumers dedupe on it.',
-      messages: { reward: { $ref: '#/components/messages/reward' } },
+      description: 'Rewards decided by the rules engine (rewardId is deterministic, so consumers dedupe on it), and the scheduler\'s points.expire requests, keyed by customer so fulfillment applies both in order.',
+      messages: { reward: { $ref: '#/components/messages/reward' }, pointsExpire: { $ref: '#/components/messages/pointsExpire' } },
     },
     eventsDlq: {
       address: TOPICS.eventsDlq,
@@ -164,6 +175,7 @@ export function buildAsyncApi(): Record<string, unknown> {
       consumeRewards: op('receive', 'rewards', 'Fulfillment consumes rewards'),
       deadLetterReward: op('send', 'rewardsDlq', 'Fulfillment dead-letters rewards it cannot apply'),
       publishNotification: op('send', 'notifications', 'Fulfillment publishes notifications'),
+      requestPointsExpiry: op('send', 'rewards', 'The scheduler publishes points.expire requests'),
     },
     components: { schemas, messages },
   };
