@@ -78,7 +78,7 @@ export function createChunkConsumer(deps: ChunkConsumerDeps) {
         const began = performance.now();
         for (let attempt = 1; ; attempt++) {
           try {
-            await deps.handleChunk(batch.topic, batch.partition, chunk);
+            await whileHeartbeating(p, () => deps.handleChunk(batch.topic, batch.partition, chunk));
             break;
           } catch (err) {
             metrics.transientFailures.inc({ consumer: name });
@@ -149,3 +149,22 @@ export function createChunkConsumer(deps: ChunkConsumerDeps) {
 }
 
 export type ChunkConsumer = ReturnType<typeof createChunkConsumer>;
+
+/**
+ * kafkajs heartbeats only when the handler calls heartbeat(). A chunk on a slow MongoDB (FerretDB
+ * scans on updates) can outlast the session timeout, which would cost the partition mid-chunk, so
+ * keep the membership alive while the chunk runs. heartbeat() itself only sends once per
+ * heartbeatInterval; a failure (e.g. a rebalance started) is left for the batch loop's isStale().
+ */
+async function whileHeartbeating<T>(p: Pick<EachBatchPayload, 'heartbeat'>, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    p.heartbeat().catch(() => undefined);
+  }, KEEPALIVE_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const KEEPALIVE_MS = 1_000;
