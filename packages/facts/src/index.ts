@@ -28,3 +28,12 @@ export { parseInstant, isoWeekIndex } from './time.js';
 export { toMinor, minorToMajor } from './money.js';
 export { parseCustomerState } from './customer-state-parse.js';
 export { boundedEventId, MAX_EVENT_ID_LENGTH } from './event-id.js';
+export type { LeaderboardTracker, RankedSpend, SpendEntry } from './leaderboard.js';
+export {
+  createLeaderboardTracker,
+  DEFAULT_LEADERBOARD_SIZE,
+  leaderboardClosedEvent,
+  leaderboardMonthClosedAt,
+  leaderboardSizeOf,
+  rankLeaderboard,
+} from './leaderboard.js';

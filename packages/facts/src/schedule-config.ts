@@ -9,6 +9,8 @@ export interface ScheduleConfig {
   inactivityDays: number[];
   /** Points expire this many days after being earned (used by the scheduler; absent = never). */
   pointsExpireAfterDays?: number;
+  /** How many customers each monthly leaderboard ranks (`leaderboard.closed` events per month); 0 turns it off. Absent = 10. */
+  leaderboardSize?: number;
 }
 
 function isPositiveInt(n: unknown): n is number {
@@ -18,9 +20,9 @@ function isPositiveInt(n: unknown): n is number {
 /** Every problem in a schedule document. Unknown extra keys are tolerated (forward compatibility). */
 export function validateScheduleConfig(input: unknown): ConfigProblem[] {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return [{ pointer: '', message: 'must be an object {timezone, inactivityDays, pointsExpireAfterDays?}' }];
+    return [{ pointer: '', message: 'must be an object {timezone, inactivityDays, pointsExpireAfterDays?, leaderboardSize?}' }];
   }
-  const { timezone, inactivityDays, pointsExpireAfterDays } = input as Record<string, unknown>;
+  const { timezone, inactivityDays, pointsExpireAfterDays, leaderboardSize } = input as Record<string, unknown>;
   const problems: ConfigProblem[] = [];
   if (typeof timezone !== 'string' || !isValidTimeZone(timezone)) {
     problems.push({ pointer: '/timezone', message: `must be an IANA time zone name known to the runtime, got ${JSON.stringify(timezone)}` });
@@ -38,6 +40,9 @@ export function validateScheduleConfig(input: unknown): ConfigProblem[] {
   if (pointsExpireAfterDays !== undefined && !isPositiveInt(pointsExpireAfterDays)) {
     problems.push({ pointer: '/pointsExpireAfterDays', message: 'must be a positive integer (days) when present' });
   }
+  if (leaderboardSize !== undefined && !(typeof leaderboardSize === 'number' && Number.isInteger(leaderboardSize) && leaderboardSize >= 0 && leaderboardSize <= 10_000)) {
+    problems.push({ pointer: '/leaderboardSize', message: 'must be an integer from 0 to 10000 (customers ranked per month) when present' });
+  }
   return problems;
 }
 
@@ -48,5 +53,6 @@ export function parseScheduleConfig(input: unknown, document = 'schedule.json'):
   const raw = input as ScheduleConfig;
   const out: ScheduleConfig = { timezone: raw.timezone, inactivityDays: [...raw.inactivityDays].sort((a, b) => a - b) };
   if (raw.pointsExpireAfterDays !== undefined) out.pointsExpireAfterDays = raw.pointsExpireAfterDays;
+  if (raw.leaderboardSize !== undefined) out.leaderboardSize = raw.leaderboardSize;
   return out;
 }
