@@ -70,6 +70,7 @@ export interface SchedulerDeps {
   pollMs: number;
   /** How long a tick waits for the indexes to catch up with the events topic before it is retried later. */
   indexCatchupTimeoutMs: number;
+  /** Env fallback (LEADERBOARD_TOP_N); schedule.json's `leaderboardSize` wins so the scheduler and simulate agree. */
   leaderboardTopN: number;
   /** Points expiry requests and notices at ticks; absent: off. */
   pointsExpiry?: PointsExpiryOptions;
@@ -211,7 +212,7 @@ export function createScheduler(deps: SchedulerDeps) {
     for (const midnight of due) {
       if (abort.signal.aborted) break;
       const v = await renewOrLose();
-      const te = await collectTickEvents(deps.index, deps.schedule, deps.leaderboardTopN, midnight.date, deps.pointsExpiry);
+      const te = await collectTickEvents(deps.index, deps.schedule, deps.schedule.leaderboardSize ?? deps.leaderboardTopN, midnight.date, deps.pointsExpiry);
       await deps.publisher.publish(te.events, te.date, { expiryRequests: te.expiryRequests, expiryNotices: te.expiryNotices });
       const summary: TickSummary = { date: te.date, at: te.at, published: te.events.length, ...te.counts, closedMonth: te.closedMonth };
       const r = await deps.control.completeTick(v, te.date, summary);
