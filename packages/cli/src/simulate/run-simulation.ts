@@ -1,7 +1,7 @@
 import { parseEventJson } from '@incentive/events';
 import type { IncentiveEvent } from '@incentive/events';
-import { createClockPlanner, localDateOf, midnightsBetween, startOfLocalDay } from '@incentive/facts';
-import type { ClockPlanner } from '@incentive/facts';
+import { createClockPlanner, createLeaderboardTracker, localDateOf, midnightsBetween, startOfLocalDay } from '@incentive/facts';
+import type { ClockPlanner, LeaderboardTracker } from '@incentive/facts';
 import { createEvaluator, createMemoryLimitStore, createMemorySession, createPipeline } from '@incentive/rules';
 import type { EngineKind, Ruleset } from '@incentive/rules';
 import { formatExplanation } from './format-explain.js';
@@ -35,7 +35,9 @@ function nextDate(date: string): string {
  * states in a Map (through the rules package's memory session, which also feeds derived
  * referral.credited events back in), event-id dedupe in a Set, limits in the memory limit store.
  * With `clock: 'daily'`, each local midnight (schedule timezone) crossed by event time raises the
- * clock events due then (from @incentive/facts' planner) before the event that crossed it.
+ * clock events due then (from @incentive/facts' planner) before the event that crossed it, and at
+ * the first midnight of a month the previous month's leaderboard (facts' leaderboard tracker, the
+ * rule the scheduler applies), after that tick's birthday and inactivity events, as the scheduler does.
  */
 export async function runSimulation(lines: AsyncIterable<string> | Iterable<string>, opts: SimulationOptions): Promise<SimulationSummary> {
   const started = performance.now();
@@ -47,6 +49,7 @@ export async function runSimulation(lines: AsyncIterable<string> | Iterable<stri
   const seen = new Set<string>();
   const timezone = ruleset.schedule.timezone;
   const planner: ClockPlanner | null = opts.clock === 'daily' ? createClockPlanner(ruleset.schedule) : null;
+  const leaderboard: LeaderboardTracker | null = opts.clock === 'daily' ? createLeaderboardTracker(ruleset.schedule) : null;
   const explain = opts.explain;
   const ctx = explain ? { explain: true } : {};
   const progressEvery = opts.progressEvery ?? 10_000;
@@ -82,7 +85,7 @@ export async function runSimulation(lines: AsyncIterable<string> | Iterable<stri
   const tick = async (toIso: string, lineNo: number): Promise<void> => {
     for (const m of midnightsBetween(latestIso as string, toIso, timezone)) {
       summary.ticks++;
-      for (const clockEvent of (planner as ClockPlanner).dueAt(m.date)) {
+      for (const clockEvent of [...(planner as ClockPlanner).dueAt(m.date), ...(leaderboard as LeaderboardTracker).closeAt(m.date)]) {
         if (seen.has(clockEvent.id)) continue;
         seen.add(clockEvent.id);
         summary.clockEvents[clockEvent.type] = (summary.clockEvents[clockEvent.type] ?? 0) + 1;
@@ -127,6 +130,8 @@ export async function runSimulation(lines: AsyncIterable<string> | Iterable<stri
       latestIso = event.occurredAt;
       summary.lastEventAt = event.occurredAt;
     }
+    // Every accepted upstream event counts, like the scheduler's index (which reads the topic, not the rules worker's outcome).
+    leaderboard?.apply(event);
     await process(event, lineNo);
     await opts.rewards.maybeFlush();
     if (explain) await explain.maybeFlush();

@@ -145,11 +145,53 @@ describe('simulate --clock daily', () => {
     expect(sources).toContain('clock:birthday:c1:2026');
     expect(sources).toContain('clock:inactivity:c1:90:2026-03-02T10:00:00Z');
     expect(sources.indexOf('clock:birthday:c1:2026')).toBeLessThan(sources.indexOf('p2'));
-    expect(withClock.summary.clockEvents).toEqual({ birthday: 1, inactivity: 3 });
+    // March's leaderboard closes at the midnight of 1 April (c1 is its only spender).
+    expect(withClock.summary.clockEvents).toEqual({ birthday: 1, inactivity: 3, 'leaderboard.closed': 1 });
     expect(withClock.summary.ticks).toBe(122); // local midnights 2026-03-02 .. 2026-07-01 inclusive: 30 + 30 + 31 + 30 + 1
     const noClock = await simulate(ruleset, lines, 'compiled');
     expect(noClock.rewards).not.toMatch(/clock:/);
     expect(noClock.summary.ticks).toBe(0);
+  });
+});
+
+describe('simulate --clock daily: monthly leaderboard', () => {
+  const refund = (id: string, customerId: string, occurredAt: string, amount: number, orderId: string) =>
+    ev({ id, type: 'refund', customerId, occurredAt, data: { orderId, amount, currency: 'GBP' } });
+
+  it('closes a month at the first midnight of the next with the scheduler ids, refunds lowering their order month, and the top-10 gift', async () => {
+    const lines: string[] = [];
+    // 12 spenders in January 2026: cNN spends 100 + NN.
+    for (let i = 0; i < 12; i++) lines.push(purchase(`j${i}`, `c${String(i).padStart(2, '0')}`, `2026-01-${String(10 + i).padStart(2, '0')}T10:00:00Z`, 100 + i));
+    lines.push(purchase('f1', 'c00', '2026-01-31T23:59:00Z', 50)); // c00 = 150
+    lines.push(refund('r0', 'c10', '2026-01-31T23:59:30Z', 100, 'o-j10')); // c10 = 10: out of the top 10
+    lines.push(purchase('f2', 'c05', '2026-02-01T00:00:00Z', 1)); // crosses the midnight of 1 February: January closes first
+    lines.push(refund('r1', 'c11', '2026-02-03T09:00:00Z', 100, 'o-j11')); // lowers January (closed): changes nothing published, not February
+    lines.push(purchase('late', 'c01', '2026-03-02T10:00:00Z', 5)); // crosses 1 March: February closes (only c05 spent)
+    const { rewards, summary } = await simulate(ruleset, lines, 'compiled', 'daily');
+    const parsed = rewards
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { ruleId: string; customerId: string; sourceEventId: string; issuedAt: string; sku?: string });
+    const gifts = parsed.filter((r) => r.ruleId === 'leaderboard-top10-gift');
+    expect(gifts.slice(0, 10).map((g) => [g.sourceEventId, g.customerId])).toEqual([
+      ['clock:leaderboard:2026-01:1', 'c00'],
+      ['clock:leaderboard:2026-01:2', 'c11'],
+      ['clock:leaderboard:2026-01:3', 'c09'],
+      ['clock:leaderboard:2026-01:4', 'c08'],
+      ['clock:leaderboard:2026-01:5', 'c07'],
+      ['clock:leaderboard:2026-01:6', 'c06'],
+      ['clock:leaderboard:2026-01:7', 'c05'],
+      ['clock:leaderboard:2026-01:8', 'c04'],
+      ['clock:leaderboard:2026-01:9', 'c03'],
+      ['clock:leaderboard:2026-01:10', 'c02'],
+    ]);
+    // The close is processed before the event that crossed the midnight.
+    expect(parsed.findIndex((r) => r.sourceEventId === 'clock:leaderboard:2026-01:10')).toBeLessThan(parsed.findIndex((r) => r.sourceEventId === 'f2'));
+    expect(gifts[0]?.issuedAt).toBe('2026-02-01T00:00:00+00:00'); // the tick instant
+    expect(gifts[0]?.sku).toBe('GIFT-TOP-SPENDER');
+    // February: c05 bought 1, c11's refund went to its order's month (January, already closed), so c11 is not in February at all.
+    expect(gifts.slice(10).map((g) => [g.sourceEventId, g.customerId])).toEqual([['clock:leaderboard:2026-02:1', 'c05']]);
+    expect(summary.clockEvents['leaderboard.closed']).toBe(11);
   });
 });
 
