@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leaderboardClosedEvent, rankLeaderboard } from './leaderboard.js';
+import { leaderboardClosedEvent, leaderboardTopNOf, rankLeaderboard } from './leaderboard.js';
 
 describe('rankLeaderboard', () => {
   it('ranks by spend descending, ties by customer id, only positive spend, at most N', () => {
@@ -31,5 +31,11 @@ describe('rankLeaderboard', () => {
       source: 'scheduler',
       data: { month: '2026-02', rank: 2, spend: 123.45 },
     });
+  });
+
+  it("takes the top N from schedule.json's leaderboardSize (as simulate does), LEADERBOARD_TOP_N only when absent", () => {
+    expect(leaderboardTopNOf({ leaderboardSize: 3 }, 10)).toBe(3);
+    expect(leaderboardTopNOf({ leaderboardSize: 0 }, 10)).toBe(0);
+    expect(leaderboardTopNOf({}, 25)).toBe(25);
   });
 });

@@ -4,3 +4,8 @@ import type { RankedSpend, SpendEntry } from '@incentive/facts';
 export { leaderboardClosedEvent, rankLeaderboard } from '@incentive/facts';
 export type { SpendEntry };
 export type Ranked = RankedSpend;
+
+/** Top N of the leaderboard: schedule.json's `leaderboardSize` (what simulate reads too), else LEADERBOARD_TOP_N. */
+export function leaderboardTopNOf(schedule: { leaderboardSize?: number }, envTopN: number): number {
+  return schedule.leaderboardSize ?? envTopN;
+}

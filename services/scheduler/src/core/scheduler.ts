@@ -5,6 +5,7 @@ import { RetryableError, type Logger } from '@incentive/platform';
 import { isManualClock, type Clock } from './clock.js';
 import { collectTickEvents, type DueIndex, type PointsExpiryOptions } from './collect-tick.js';
 import { initialLastTick, ticksDue } from './tick-plan.js';
+import { leaderboardTopNOf } from './leaderboard.js';
 
 export interface TickControl {
   acquire(instanceId: string, ttlMs: number): Promise<string | null>;
@@ -212,7 +213,7 @@ export function createScheduler(deps: SchedulerDeps) {
     for (const midnight of due) {
       if (abort.signal.aborted) break;
       const v = await renewOrLose();
-      const te = await collectTickEvents(deps.index, deps.schedule, deps.schedule.leaderboardSize ?? deps.leaderboardTopN, midnight.date, deps.pointsExpiry);
+      const te = await collectTickEvents(deps.index, deps.schedule, leaderboardTopNOf(deps.schedule, deps.leaderboardTopN), midnight.date, deps.pointsExpiry);
       await deps.publisher.publish(te.events, te.date, { expiryRequests: te.expiryRequests, expiryNotices: te.expiryNotices });
       const summary: TickSummary = { date: te.date, at: te.at, published: te.events.length, ...te.counts, closedMonth: te.closedMonth };
       const r = await deps.control.completeTick(v, te.date, summary);
