@@ -84,7 +84,10 @@ interface VariantResult {
 async function runVariant(mode: string, vars: Record<string, string>, onReady?: () => void): Promise<VariantResult> {
   const redisBefore = await redisCpuSeconds();
   const profile = env.BENCH_PROFILE_DIR && mode === env.BENCH_PROFILE_MODE ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--conditions=source', '--import', 'tsx', resolve(REPO, 'bench/src/rules-worker-variant.ts'), mode], {
+  // The worker runs with its deployment flags (services/rules-engine/README.md: larger young
+  // generation, customer states live until their next event); BENCH_WORKER_NODE_FLAGS='' for none.
+  const flags = mode === 'worker' ? (env.BENCH_WORKER_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter((f) => f !== '') : [];
+  const child = spawn(process.execPath, [...flags, ...profile, '--conditions=source', '--import', 'tsx', resolve(REPO, 'bench/src/rules-worker-variant.ts'), mode], {
     cwd: REPO,
     env: { ...env, ...vars },
     stdio: ['ignore', 'pipe', 'inherit'],
