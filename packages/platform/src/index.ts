@@ -4,3 +4,13 @@ export { parseEnv, envInt, envBool, envList, envLogLevel } from './env.js';
 export { createShutdown, type Shutdown, type ShutdownOptions } from './shutdown.js';
 export type { Lifecycle } from './lifecycle.js';
 export { retryWithBackoff, type RetryOptions } from './retry.js';
+export {
+  createOpsServer,
+  sendJson,
+  readBody,
+  type OpsServer,
+  type OpsServerDeps,
+  type OpsRoute,
+  type Probe,
+  type MetricsSource,
+} from './ops-server.js';

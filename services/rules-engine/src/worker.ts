@@ -1,13 +1,12 @@
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { ensureTopics, topicNames } from '@incentive/kafka';
-import type { Logger } from '@incentive/platform';
+import { createOpsServer, type Logger } from '@incentive/platform';
 import { parseCustomerState, type CustomerState } from '@incentive/facts';
 import type { Config } from './config.js';
 import { createChunkProcessor, type RulesSnapshot } from './chunk-processor.js';
 import { createRulesConsumer } from './kafka/rules-consumer.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
-import { createOpsServer } from './ops/http-server.js';
 import { createRedisFactsStore } from './redis/facts-store.js';
 import { createKeyLayout } from './redis/keys.js';
 import { createRedisLimitStore } from './redis/limit-store.js';
