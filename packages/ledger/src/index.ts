@@ -28,7 +28,7 @@ export type {
   RewardStatus,
   WalletDoc,
 } from './models.js';
-export { verifyLedger } from './verify-ledger.js';
+export { toChainedEntry, verifyLedger } from './verify-ledger.js';
 export type { LedgerVerification } from './verify-ledger.js';
 export { getWalletView } from './wallet-view.js';
 export type { WalletView } from './wallet-view.js';

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { EntryLink, EntryType } from './hash-chain.js';
+import type { ChainedEntry, EntryLink } from './hash-chain.js';
 
 // Every collection is keyed by a deterministic `_id`: on FerretDB v1 (SQLite) only `_id` equality is
 // pushed down to SQL, any other filter scans the collection. Secondary unique indexes are still
@@ -47,26 +47,10 @@ export interface CouponDoc {
   redeemedOrderId?: string;
 }
 
-export interface PointsEntryDoc {
+/** A ledger entry as stored: the hashed fields (`ChainedEntry`) plus database bookkeeping. */
+export interface PointsEntryDoc extends ChainedEntry {
   /** Chain slot `<customerId>#<seq>`: unique per position, so two writers can never fork a chain. */
   _id: string;
-  /** Deterministic from the reward (`<rewardId>:earn`, `<rewardId>:clawback`); unique. */
-  entryId: string;
-  customerId: string;
-  seq: number;
-  type: EntryType;
-  points: number;
-  balanceAfter: number;
-  rewardId: string;
-  orderId: string | null;
-  orderAmount: number | null;
-  refunded: number | null;
-  links: EntryLink[];
-  occurredAt: string;
-  /** Earn entries: when their points expire (ISO 8601, hashed); null otherwise. */
-  expiresAt?: string | null;
-  prevHash: string;
-  hash: string;
   /** Kafka position of the reward (not hashed: bookkeeping for redelivery, not ledger content). */
   source?: { topic: string; partition: number; offset: string };
   createdAt: Date;

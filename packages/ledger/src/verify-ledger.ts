@@ -5,7 +5,11 @@ export type LedgerVerification =
   | { ok: true; customers: number; entries: number }
   | { ok: false; customerId: string; entryId: string; seq: number; reason: string; customers: number; entries: number };
 
-function toChained(d: PointsEntryDoc): ChainedEntry {
+/**
+ * The hashed view of a stored entry: plain values only (mongoose subdocuments and fields the
+ * database adds are dropped), so the worker and `verifyLedger` hash exactly the same thing.
+ */
+export function toChainedEntry(d: PointsEntryDoc): ChainedEntry {
   return {
     entryId: d.entryId,
     customerId: d.customerId,
@@ -43,7 +47,7 @@ export async function verifyLedger(models: Pick<LedgerModels, 'PointsEntry'>, cu
     }
     let list = byCustomer.get(doc.customerId);
     if (!list) byCustomer.set(doc.customerId, (list = []));
-    list.push(toChained(doc));
+    list.push(toChainedEntry(doc));
   }
   for (const [cid, list] of [...byCustomer].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const result = verifyChain(list);

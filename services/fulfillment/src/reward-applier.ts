@@ -7,6 +7,7 @@ import {
   entrySlotId,
   isDuplicateKey,
   orderSlotId,
+  toChainedEntry,
   type ChainedEntry,
   type CouponCodeGenerator,
   type CouponDoc,
@@ -186,25 +187,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
     if (entry.type === 'expire' && entry.links[0]) o.expires.push({ entryId: entry.entryId, earnEntryId: entry.links[0].entryId, points: -entry.points });
   }
 
-  function toChained(d: PointsEntryDoc): ChainedEntry {
-    return {
-      entryId: d.entryId,
-      customerId: d.customerId,
-      seq: d.seq,
-      type: d.type,
-      points: d.points,
-      balanceAfter: d.balanceAfter,
-      rewardId: d.rewardId,
-      orderId: d.orderId ?? null,
-      orderAmount: d.orderAmount ?? null,
-      refunded: d.refunded ?? null,
-      links: d.links ?? [],
-      occurredAt: d.occurredAt,
-      ...(typeof d.expiresAt === 'string' ? { expiresAt: d.expiresAt } : {}),
-      prevHash: d.prevHash,
-      hash: d.hash,
-    };
-  }
+
 
   /**
    * The customer's chain head: the wallet's head, then forward along the chain slots while the next
@@ -217,7 +200,7 @@ export function createRewardApplier(deps: RewardApplierDeps) {
       const next = await col.entries.findOne({ _id: entrySlotId(customerId, head.seq + 1) });
       if (!next) break;
       head = { seq: next.seq, hash: next.hash, balance: next.balanceAfter, ...(next.source ? { source: next.source } : {}) };
-      project(repair, toChained(next), next.source);
+      project(repair, toChainedEntry(next), next.source);
     }
     return head;
   }
