@@ -4,3 +4,4 @@ export { waitFor } from './wait-for.js';
 export type { WaitForOptions } from './wait-for.js';
 export type { ServiceUrls } from './services.js';
 export { checkServices } from './check-services.js';
+export { deleteRedisKeys } from './delete-redis-keys.js';

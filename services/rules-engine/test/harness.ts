@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { getServices, redisKeyPrefix, uniqueId, waitFor } from '@incentive/testing';
 import { createLogger } from '@incentive/platform';
 import { ensureTopics, topicNames, type TopicNames } from '@incentive/kafka';
@@ -206,20 +206,7 @@ export function spawnWorker(env: TestEnv, extra: Record<string, string> = {}): {
   return { child, output: () => out, exited };
 }
 
-export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export { deleteRedisKeys } from '@incentive/testing';
 
 export async function deleteTopics(env: TestEnv): Promise<void> {
   const admin = env.kafka.admin();

@@ -165,20 +165,7 @@ export function countById(events: IncentiveEvent[]): Map<string, number> {
   return m;
 }
 
-export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export { deleteRedisKeys } from '@incentive/testing';
 
 export async function deleteTopic(env: TestEnv): Promise<void> {
   const admin = env.kafka.admin();
