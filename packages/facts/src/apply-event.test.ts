@@ -125,15 +125,27 @@ describe('applyEvent: purchase facts', () => {
 
 describe('applyEvent: trailing 365-day window', () => {
   const t0 = '2025-01-01T00:00:00Z';
-  it('keeps a purchase 1 ms short of 365 days and drops it at exactly 365 days', () => {
-    const inside = run([purchase(t0, 100), purchase('2025-12-31T23:59:59.999Z', 1)]);
+  const day = (iso: string) => Math.floor(Date.parse(iso) / 86_400_000);
+  it('counts a purchase through the end of the UTC day 365 days after its own, and drops it after', () => {
+    const inside = run([purchase('2025-01-01T18:00:00Z', 100), purchase('2026-01-01T23:59:59.999Z', 1)]);
     expect(last(inside).facts.spend12m).toBe(101);
     expect(last(inside).facts.orders12m).toBe(2);
-    const edge = run([purchase(t0, 100), purchase('2026-01-01T00:00:00Z', 1)]);
+    const edge = run([purchase('2025-01-01T18:00:00Z', 100), purchase('2026-01-02T00:00:00Z', 1)]);
     expect(last(edge).facts.spend12m).toBe(1);
     expect(last(edge).facts.orders12m).toBe(1);
     expect(last(edge).facts.totalSpend).toBe(101);
-    expect(last(edge).state.window).toEqual([[Date.parse('2026-01-01T00:00:00Z'), 100]]);
+    expect(last(edge).state.window).toEqual([[day('2026-01-02'), 100, 1]]);
+  });
+
+  it('at a day tick (00:00 UTC) the window is exactly the 365 days before it', () => {
+    const r = run([purchase('2025-01-01T00:00:00.001Z', 100), birthdayTick('2026-01-01T00:00:00Z'), birthdayTick('2026-01-02T00:00:00Z')]);
+    expect(r.map((x) => x.facts.spend12m)).toEqual([100, 100, 0]);
+  });
+
+  it('keeps one entry per UTC day, however many purchases that day has', () => {
+    const r = run([purchase('2026-03-01T08:00:00Z', 10), purchase('2026-03-01T09:00:00Z', 20), purchase('2026-03-01T23:59:59Z', 30), purchase('2026-03-02T00:00:00Z', 5)]);
+    expect(last(r).state.window).toEqual([[day('2026-03-01'), 6000, 3], [day('2026-03-02'), 500, 1]]);
+    expect(last(r).facts).toMatchObject({ spend12m: 65, orders12m: 4, orders: 4 });
   });
 
   it('slides on clock events without changing purchase facts', () => {
@@ -156,11 +168,25 @@ describe('applyEvent: trailing 365-day window', () => {
     expect(last(r).state.asOfMs).toBe(Date.parse('2026-01-02T00:00:00Z'));
   });
 
-  it('keeps the window sorted when a purchase arrives late', () => {
+  it('keeps the window sorted when a purchase arrives late, adding to its own day', () => {
+    const r = run([purchase('2026-01-01T12:00:00Z', 4), purchase('2026-02-01T00:00:00Z', 1), purchase('2026-01-01T00:00:00Z', 2), purchase('2026-01-15T00:00:00Z', 3)]);
+    const s = last(r).state;
+    expect(s.window).toEqual([[day('2026-01-01'), 600, 2], [day('2026-01-15'), 300, 1], [day('2026-02-01'), 100, 1]]);
+    expect(last(r).facts).toMatchObject({ spend12m: 10, orders12m: 4 });
+    expect(s.firstPurchaseAt).toBe('2026-01-01T00:00:00Z');
+    expect(s.lastPurchaseAt).toBe('2026-02-01T00:00:00Z');
+  });
+
+  it('drops a late purchase that is already outside the window, from the window only', () => {
+    const r = run([purchase('2026-06-01T00:00:00Z', 1), purchase('2025-05-01T00:00:00Z', 2)]);
+    expect(last(r).state.window).toEqual([[day('2026-06-01'), 100, 1]]);
+    expect(last(r).facts).toMatchObject({ spend12m: 1, orders12m: 1, totalSpend: 3, orders: 2 });
+  });
+
+  it('old stays before new (sorted) with a late purchase', () => {
     const r = run([purchase('2026-02-01T00:00:00Z', 1), purchase('2026-01-01T00:00:00Z', 2)]);
     const s = last(r).state;
     expect(s.window.map((e) => e[1])).toEqual([200, 100]);
-    expect(s.firstPurchaseAt).toBe('2026-01-01T00:00:00Z');
     expect(s.lastPurchaseAt).toBe('2026-02-01T00:00:00Z');
     expect(last(r).facts.daysSinceLastPurchase).toBe(0);
   });
@@ -180,12 +206,13 @@ describe('applyEvent: refunds', () => {
     expect(last(r).state.window.map((e) => e[1])).toEqual([10000, 2000]);
   });
 
-  it('a full refund takes the newest purchase of exactly that amount', () => {
+  it('a refund larger than the newest day takes the rest from the days before, keeping order counts', () => {
     const r = run([purchase('2026-01-01T00:00:00Z', 100), purchase('2026-01-02T00:00:00Z', 50), refund('2026-01-03T00:00:00Z', 100)]);
-    expect(last(r).state.window.map((e) => e[1])).toEqual([0, 5000]);
-    // When the refunded order leaves the window, the remaining purchase still counts.
-    const later = run([birthdayTick('2027-01-01T12:00:00Z')], last(r).state);
-    expect(last(later).facts.spend12m).toBe(50);
+    expect(last(r).state.window.map((e) => [e[1], e[2]])).toEqual([[5000, 1], [0, 1]]);
+    expect(last(r).facts).toMatchObject({ spend12m: 50, orders12m: 2 });
+    // The newest day holds the refund longest: when the older day leaves the window, nothing is left.
+    const later = run([birthdayTick('2027-01-02T12:00:00Z')], last(r).state);
+    expect(last(later).facts).toMatchObject({ spend12m: 0, orders12m: 1 });
   });
 
   it('never goes below zero and reports refunds larger than known spend', () => {
@@ -253,7 +280,7 @@ describe('applyEvent: tiers', () => {
     const r = run([
       purchase('2025-01-01T00:00:00Z', 600),
       refund('2025-01-02T00:00:00Z', 200),
-      birthdayTick('2026-01-01T00:00:00Z'),
+      birthdayTick('2026-01-02T00:00:00Z'),
     ]);
     expect(r.map((x) => [x.facts.tier, x.facts.tierChanged])).toEqual([
       ['gold', 'up'],

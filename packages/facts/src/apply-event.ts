@@ -1,10 +1,10 @@
-import type { CustomerFacts, CustomerState } from './customer-state.js';
+import type { CustomerFacts, CustomerState, WindowDay } from './customer-state.js';
 import { FactsInputError } from './errors.js';
 import { boundedEventId } from './event-id.js';
 import type { IncentiveEvent, ReferralCreditedEvent } from '@incentive/events';
 import { minorToMajor, toMinor } from './money.js';
 import { type Tier, compileTiers, tierIndexFor } from './tiers.js';
-import { YEAR_WINDOW_MS, isoWeekIndex, parseInstant, wholeDaysBetween } from './time.js';
+import { DAY_MS, isoWeekIndex, parseInstant, wholeDaysBetween } from './time.js';
 
 export interface FactsConfig {
   /** Ascending by minSpend12m (see parseTiers). */
@@ -37,12 +37,11 @@ export interface ApplyResult {
   notes: FactsNote[];
 }
 
-type Entry = readonly [number, number];
 type MutableState = { -readonly [K in keyof CustomerState]: CustomerState[K] };
 
 function initialState(customerId: string, asOfMs: number, config: FactsConfig): CustomerState {
   const state: MutableState = {
-    v: 1,
+    v: 2,
     customerId,
     asOfMs,
     signedUpAt: null,
@@ -55,6 +54,7 @@ function initialState(customerId: string, asOfMs: number, config: FactsConfig): 
     totalMinor: 0,
     window: [],
     windowMinor: 0,
+    windowOrders: 0,
     firstPurchaseAt: null,
     lastPurchaseAt: null,
     lastPurchaseMs: null,
@@ -71,19 +71,29 @@ function initialState(customerId: string, asOfMs: number, config: FactsConfig): 
   return state;
 }
 
-/** Drops window entries at or before `asOfMs - 365 days`; returns the same array when nothing drops. */
+/** A purchase counts toward spend12m/orders12m through the end of the UTC day 365 days after its own. */
+const WINDOW_DAYS = 365;
+
+function utcDay(ms: number): number {
+  return Math.floor(ms / DAY_MS);
+}
+
+/** Drops the days that left the window at `asOfMs`; keeps the same array when nothing drops. */
 function slideWindow(s: MutableState, asOfMs: number): void {
   const w = s.window;
-  const cutoff = asOfMs - YEAR_WINDOW_MS;
+  const first = utcDay(asOfMs) - WINDOW_DAYS;
   let i = 0;
-  let dropped = 0;
-  while (i < w.length && (w[i] as Entry)[0] <= cutoff) {
-    dropped += (w[i] as Entry)[1];
+  let minor = 0;
+  let orders = 0;
+  while (i < w.length && (w[i] as WindowDay)[0] < first) {
+    minor += (w[i] as WindowDay)[1];
+    orders += (w[i] as WindowDay)[2];
     i++;
   }
   if (i > 0) {
     s.window = w.slice(i);
-    s.windowMinor -= dropped;
+    s.windowMinor -= minor;
+    s.windowOrders -= orders;
   }
 }
 
@@ -108,19 +118,17 @@ export function normaliseBirthday(text: string): string | undefined {
 function applyPurchase(s: MutableState, ms: number, occurredAt: string, minor: number): void {
   s.orders += 1;
   s.totalMinor += minor;
-  const w = s.window;
-  const entry: Entry = [ms, minor];
-  if (w.length === 0 || (w[w.length - 1] as Entry)[0] <= ms) {
-    s.window = [...w, entry];
-  } else {
-    // Late purchase: keep the window sorted by time.
-    const copy = w.slice();
-    let i = copy.length;
-    while (i > 0 && (copy[i - 1] as Entry)[0] > ms) i--;
-    copy.splice(i, 0, entry);
-    s.window = copy;
-  }
+  const day = utcDay(ms);
+  const copy = s.window.slice();
+  // Usually today's entry is the last one; a late purchase walks back to its own day.
+  let i = copy.length;
+  while (i > 0 && (copy[i - 1] as WindowDay)[0] > day) i--;
+  const prev = copy[i - 1];
+  if (prev !== undefined && prev[0] === day) copy[i - 1] = [day, prev[1] + minor, prev[2] + 1];
+  else copy.splice(i, 0, [day, minor, 1]);
+  s.window = copy;
   s.windowMinor += minor;
+  s.windowOrders += 1;
 
   if (s.lastPurchaseMs === null) {
     s.firstPurchaseAt = occurredAt;
@@ -147,30 +155,21 @@ function applyPurchase(s: MutableState, ms: number, occurredAt: string, minor: n
 }
 
 /**
- * Takes a refund out of the trailing window: from the newest purchase of exactly that amount if
- * there is one (a full refund of a recent order), else from the newest purchases backwards (refunds
- * usually follow recent orders, and this never lets a refunded amount age out of the window early).
- * Returns the part of the refund the window could not absorb.
+ * Takes a refund out of the trailing window from the newest days backwards: refunds usually follow
+ * recent orders, and this never lets a refunded amount age out of the window early. The purchase
+ * counts stay (orders12m counts orders placed, as `orders` does). Returns the part of the refund
+ * the window could not absorb.
  */
 function refundWindow(s: MutableState, minor: number): number {
   const w = s.window;
   if (minor === 0 || w.length === 0) return minor;
   const copy = w.slice();
-  for (let i = copy.length - 1; i >= 0; i--) {
-    const e = copy[i] as Entry;
-    if (e[1] === minor) {
-      copy[i] = [e[0], 0];
-      s.window = copy;
-      s.windowMinor -= minor;
-      return 0;
-    }
-  }
   let left = minor;
   for (let i = copy.length - 1; i >= 0 && left > 0; i--) {
-    const e = copy[i] as Entry;
+    const e = copy[i] as WindowDay;
     const take = Math.min(e[1], left);
     if (take > 0) {
-      copy[i] = [e[0], e[1] - take];
+      copy[i] = [e[0], e[1] - take, e[2]];
       left -= take;
     }
   }
@@ -205,7 +204,7 @@ function buildFacts(
     refunds: s.refunds,
     totalSpend: minorToMajor(s.totalMinor),
     spend12m: minorToMajor(s.windowMinor),
-    orders12m: s.window.length,
+    orders12m: s.windowOrders,
     avgOrderValue: s.orders === 0 ? 0 : minorToMajor(Math.round(s.totalMinor / s.orders)),
     firstPurchaseAt: s.firstPurchaseAt,
     lastPurchaseAt: s.lastPurchaseAt,

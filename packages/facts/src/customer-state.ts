@@ -1,10 +1,16 @@
 /**
+ * One UTC day of the trailing purchase window: [day (days since 1970-01-01, UTC), amount in minor
+ * units net of refunds, number of purchases].
+ */
+export type WindowDay = readonly [day: number, amountMinor: number, orders: number];
+
+/**
  * What the worker stores per customer (JSON). Money is in integer minor units; instants are kept as
  * the original RFC 3339 text plus epoch ms where arithmetic needs them. Treat as immutable.
  */
 export interface CustomerState {
-  /** Schema version of this object. */
-  v: 1;
+  /** Schema version of this object (2: the window is kept per UTC day; 1 kept one entry per purchase). */
+  v: 2;
   customerId: string;
   /** Latest event time applied (epoch ms); time-based facts never go back before it. */
   asOfMs: number;
@@ -19,10 +25,16 @@ export interface CustomerState {
   refunds: number;
   /** Net spend, minor units, never below 0. */
   totalMinor: number;
-  /** Purchases inside the trailing 365 days: [epochMs, amountMinor net of refunds], ascending by time. */
-  window: readonly (readonly [number, number])[];
+  /**
+   * Purchases of the trailing 365 days, one entry per UTC day with purchases, ascending by day. Kept
+   * per day rather than per purchase so that the state stays small (at most 366 entries) however
+   * often a customer buys: the worker loads, applies and stores it on every event.
+   */
+  window: readonly WindowDay[];
   /** Sum of the window amounts (minor units). */
   windowMinor: number;
+  /** Sum of the window purchase counts. */
+  windowOrders: number;
   firstPurchaseAt: string | null;
   lastPurchaseAt: string | null;
   lastPurchaseMs: number | null;

@@ -1,4 +1,4 @@
-export type { CustomerFacts, CustomerState } from './customer-state.js';
+export type { CustomerFacts, CustomerState, WindowDay } from './customer-state.js';
 export { CUSTOMER_FACT_KINDS } from './customer-state.js';
 export type { ApplyContext, ApplyResult, FactsConfig, FactsNote } from './apply-event.js';
 export { applyEvent, normaliseBirthday } from './apply-event.js';
