@@ -37,14 +37,18 @@ function memoryFacts(): FactsStore<State> & { rows: Map<string, { version: numbe
     async knownCustomers(ids) {
       return new Set(ids.filter((id) => rows.has(id)));
     },
-    async commit(customerId, expectedVersion, state, applied) {
-      const row = rows.get(customerId) ?? { version: 0, state, applied: new Map() };
-      if (row.version !== expectedVersion) return false;
-      row.version += 1;
-      row.state = structuredClone(state);
-      for (const a of applied) row.applied.set(a.eventId, { origin: a.origin, published: a.outbox.length === 0, outbox: a.outbox });
-      rows.set(customerId, row);
-      return true;
+    async commit(requests) {
+      // All or nothing, as one group of the Redis store.
+      const stale = requests.filter((r) => (rows.get(r.customerId)?.version ?? 0) !== r.expectedVersion).map((r) => r.customerId);
+      if (stale.length > 0) return stale;
+      for (const { customerId, state, applied } of requests) {
+        const row = rows.get(customerId) ?? { version: 0, state, applied: new Map() };
+        row.version += 1;
+        row.state = structuredClone(state);
+        for (const a of applied) row.applied.set(a.eventId, { origin: a.origin, published: a.outbox.length === 0, outbox: a.outbox });
+        rows.set(customerId, row);
+      }
+      return [];
     },
     async markPublished(entries) {
       for (const e of entries) {
@@ -136,7 +140,7 @@ describe('chunk processor', () => {
       const out = await realLoad(reqs);
       if (interleave) {
         interleave = false;
-        await facts.commit('gus', 0, { customerId: 'gus', seen: ['other'] }, []);
+        await facts.commit([{ customerId: 'gus', expectedVersion: 0, state: { customerId: 'gus', seen: ['other'] }, applied: [] }]);
       }
       return out;
     };

@@ -1,6 +1,6 @@
 import { RetryableError } from '@incentive/platform';
 import { parseEventJson, type IncentiveEvent, type Reward } from '@incentive/events';
-import type { FactsStore, LoadedCustomer, NewAppliedRecord, OutboxMessage } from './redis/facts-store.js';
+import type { CommitRequest, FactsStore, LoadedCustomer, NewAppliedRecord, OutboxMessage } from './redis/facts-store.js';
 
 /** The slice of `@incentive/rules`' pipeline the worker calls. */
 export interface EventPipeline<S> {
@@ -75,10 +75,11 @@ function referrerOf(event: IncentiveEvent): string | undefined {
 }
 
 /**
- * Processes one chunk of one partition: validate, load facts, run the pipeline per customer in
- * order (customers concurrently, so the Redis calls of many customers share round trips), commit
- * state + applied marks + outbox atomically per customer. Publishing and offset commits are the
- * caller's job; this only returns what to publish.
+ * Processes one chunk of one partition: validate, load facts (one batched call), run the pipeline
+ * per customer in order (customers concurrently, so their limit reservations share round trips),
+ * then commit state + applied marks + outbox of every customer in one batched call (atomic per
+ * customer at least; see FactsStore). Publishing and offset commits are the caller's job; this only
+ * returns what to publish.
  *
  * Redelivery: an event whose applied record has the same origin (topic/partition/offset) and is not
  * yet published was applied by a run that crashed before Kafka acknowledged its output, so its stored
@@ -118,6 +119,7 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
     };
     const outboxByIndex = new Map<number, OutboxMessage[]>();
     const toMarkPublished: ChunkResult['toMarkPublished'] = [];
+    const commits: CommitRequest<S>[] = [];
 
     const settled = await Promise.allSettled(
       [...byCustomer.entries()].map(async ([customerId, items]) => {
@@ -169,10 +171,9 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
           }
           state = result.state;
           changed = true;
-          const outbox: OutboxMessage[] = [
-            ...result.rewards.map((r) => ({ topic: 'rewards' as const, key: r.customerId, value: JSON.stringify(r) })),
-            ...result.derived.map((e) => ({ topic: 'events' as const, key: e.customerId, value: JSON.stringify(e) })),
-          ];
+          const outbox: OutboxMessage[] = [];
+          for (const r of result.rewards) outbox.push({ topic: 'rewards', key: r.customerId, value: JSON.stringify(r) });
+          for (const e of result.derived) outbox.push({ topic: 'events', key: e.customerId, value: JSON.stringify(e) });
           newRecords.push({ eventId: event.id, origin: item.origin, outbox });
           if (outbox.length > 0) {
             outboxByIndex.set(item.index, outbox);
@@ -183,18 +184,17 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
         }
         // Refusals answered from memory must not concern a request an earlier run was granted.
         if (scope) await scope.verify();
-        if (changed && state !== undefined) {
-          const ok = await deps.facts.commit(customerId, current.version, state, newRecords);
-          if (!ok) {
-            // Another worker wrote this customer since we loaded it (a zombie after a rebalance):
-            // nothing of ours was written; the whole chunk is retried from fresh reads.
-            throw new RetryableError(`facts version conflict for a customer`, { cause: { customerId } });
-          }
-        }
+        if (changed && state !== undefined) commits.push({ customerId, expectedVersion: current.version, state, applied: newRecords });
       }),
     );
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
+    const stale = commits.length === 0 ? [] : await deps.facts.commit(commits);
+    if (stale.length > 0) {
+      // Another worker wrote these customers since we loaded them (a zombie after a rebalance):
+      // their group wrote nothing; the whole chunk is retried from fresh reads.
+      throw new RetryableError(`facts version conflict for ${stale.length} customer(s)`, { cause: { customerIds: stale } });
+    }
 
     deadLetters.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
     const outbox = [...outboxByIndex.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, o]) => o);

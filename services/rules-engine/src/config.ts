@@ -51,6 +51,12 @@ export const configSchema = z.object({
   /** Prefix prepended to every Redis key (tests, shared dev instances); hash tags stay inside the key. */
   REDIS_KEY_PREFIX: z.string().regex(/^[^{}]*$/, 'must not contain "{" or "}" (it would override the hash tags)').default(''),
   /**
+   * How the facts scripts of a chunk are grouped: `chunk`, one call for all its customers (a single
+   * Redis node; per-call costs paid once per chunk), or `customer`, one call per customer, which
+   * Redis Cluster needs (a script may only touch keys of one hash slot).
+   */
+  REDIS_SCRIPT_GROUPS: z.enum(['chunk', 'customer']).default('chunk'),
+  /**
    * Limit counters whose last refusal the worker remembers, so that a repeat (same cap, window not
    * later) is refused without a Redis round trip; checked against redelivered grants before each
    * commit. 0 asks Redis every time.

@@ -38,6 +38,7 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
     keys,
     dedupeWindowMs: config.DEDUPE_WINDOW_MS,
     decode: parseCustomerState,
+    scriptGroups: config.REDIS_SCRIPT_GROUPS,
   });
   const limits = createRedisLimitStore({
     redis,
@@ -57,10 +58,10 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
         limits,
         hooks: {
           onEvaluated: (ids) => {
-            for (const rule of ids) metrics.tally.evaluations.add({ rule });
+            metrics.tally.evaluations.addEach(ids);
           },
           onMatched: (ids) => {
-            for (const rule of ids) metrics.tally.matches.add({ rule });
+            for (const rule of ids) metrics.tally.matches.add(rule);
           },
         },
       }),
@@ -80,7 +81,7 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
     facts,
     rules: () => rules.current(),
     onEvent: (_event, rewards) => {
-      for (const r of rewards) metrics.tally.rewards.add({ rule: r.ruleId, kind: r.kind });
+      for (const r of rewards) metrics.tally.rewards.add(r.ruleId, r.kind);
     },
     onFailure: (err, event) => log.error({ err, eventId: event.id, type: event.type }, 'event processing failed, dead-lettered'),
   });

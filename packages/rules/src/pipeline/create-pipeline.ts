@@ -105,6 +105,19 @@ function limitRequestFor(rule: RuleSpec, plan: RuleLimitPlan, event: IncentiveEv
   return { id: (rewards[0] as Reward).rewardId, atMs, counters };
 }
 
+/**
+ * Limit plans by rule, shared by every pipeline over the same rule objects: the rules worker builds
+ * a short-lived pipeline per customer and chunk (a limit store scoped to that work), and planning
+ * every rule's keys each time showed up in its profile.
+ */
+const plans = new WeakMap<RuleSpec, RuleLimitPlan>();
+
+function planOf(rule: RuleSpec): RuleLimitPlan {
+  let plan = plans.get(rule);
+  if (plan === undefined) plans.set(rule, (plan = planLimits(rule)));
+  return plan;
+}
+
 const NO_CONTEXT: ProcessContext = {};
 
 function finite(ms: number): number | null {
@@ -125,14 +138,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const timezone = ruleset.schedule.timezone;
   const pointsExpireAfterDays = ruleset.schedule.pointsExpireAfterDays;
   const factsConfig = ruleset.factsConfig;
-  const plans = new Map<RuleSpec, RuleLimitPlan>();
-  for (const rule of ruleset.rules) if (rule.limits !== null) plans.set(rule, planLimits(rule));
-  const planOf = (rule: RuleSpec): RuleLimitPlan => {
-    let plan = plans.get(rule);
-    // A rule object not from this ruleset (an evaluator built from another one): plan it now.
-    if (plan === undefined) plans.set(rule, (plan = planLimits(rule)));
-    return plan;
-  };
 
   return {
     ruleset,

@@ -3,19 +3,32 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /**
  * A per-rule tally kept in plain maps on the hot path (a purchase triggers a dozen rules; a
  * prom-client `inc` per rule per event costs more than the evaluation) and folded into the counter
- * when Prometheus scrapes.
+ * when Prometheus scrapes. Label values are passed positionally (in `labelNames` order), so a tally
+ * allocates nothing per call; `addEach` counts a list the caller reuses (the rules an event type
+ * triggers) once per call and expands it only at scrape time.
  */
-function deferredCounter<L extends string>(counter: Counter<L>) {
-  const pending = new Map<string, { labels: Record<L, string>; n: number }>();
+function deferredCounter<L extends string>(counter: Counter<L>, labelNames: readonly [L] | readonly [L, L]) {
+  const pending = new Map<string, number>();
+  const lists = new Map<readonly string[], number>();
+  const SEP = '\u0000';
   return {
-    add(labels: Record<L, string>, n = 1): void {
-      const key = Object.values(labels).join('\u0000');
-      const entry = pending.get(key);
-      if (entry) entry.n += n;
-      else pending.set(key, { labels, n });
+    add(first: string, second?: string, n = 1): void {
+      const key = second === undefined ? first : first + SEP + second;
+      pending.set(key, (pending.get(key) ?? 0) + n);
+    },
+    /** One count for each value of a single-label counter; `values` must not be mutated afterwards. */
+    addEach(values: readonly string[]): void {
+      lists.set(values, (lists.get(values) ?? 0) + 1);
     },
     flush(): void {
-      for (const { labels, n } of pending.values()) counter.inc(labels as Partial<Record<L, string | number>>, n);
+      for (const [list, n] of lists) for (const v of list) pending.set(v, (pending.get(v) ?? 0) + n);
+      lists.clear();
+      for (const [key, n] of pending) {
+        const values = key.split(SEP);
+        const labels = {} as Record<L, string>;
+        labelNames.forEach((name, i) => (labels[name] = values[i] ?? ''));
+        counter.inc(labels as Partial<Record<L, string | number>>, n);
+      }
       pending.clear();
     },
   };
@@ -71,9 +84,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registers: [registry],
     collect: (): void => rewards.flush(),
   });
-  const evaluations = deferredCounter(ruleEvaluations);
-  const matches = deferredCounter(ruleMatches);
-  const rewards = deferredCounter(ruleRewards);
+  const evaluations = deferredCounter(ruleEvaluations, ['rule']);
+  const matches = deferredCounter(ruleMatches, ['rule']);
+  const rewards = deferredCounter(ruleRewards, ['rule', 'kind']);
   const ruleLimitBlocked = new Counter({
     name: 'rules_engine_rule_limit_blocked_total',
     help: 'Reservations refused by a limit, per rule and scope (perCustomer or total)',

@@ -26,15 +26,28 @@ describe('redis facts store', () => {
     await redis.quit();
   });
 
-  it('commits state and applied records atomically, refuses a stale version, and a cached state is never served after another writer', async () => {
-    const keys = createKeyLayout(prefix);
-    const a = createRedisFactsStore<S>({ redis, keys, dedupeWindowMs: 60_000, decode });
-    const b = createRedisFactsStore<S>({ redis, keys, dedupeWindowMs: 60_000, decode });
-    const outbox = [{ topic: 'rewards' as const, key: 'zoe', value: '{"r":1}' }];
-    expect(await a.commit('zoe', 0, { n: 1 }, [{ eventId: 'e1', origin: 't/0/5', outbox }])).toBe(true);
+  it.each(['chunk', 'customer'] as const)('commits state and applied records atomically, refuses a stale version, and a cached state is never served after another writer (script groups: %s)', async (scriptGroups) => {
+    const keys = createKeyLayout(`${prefix}${scriptGroups}:`);
+    const a = createRedisFactsStore<S>({ redis, keys, dedupeWindowMs: 60_000, decode, scriptGroups });
+    const b = createRedisFactsStore<S>({ redis, keys, dedupeWindowMs: 60_000, decode, scriptGroups });
+    const outbox = [
+      { topic: 'rewards' as const, key: 'zoe', value: '{"r":1,"m":"a \\"quoted\\" line\\nbreak"}' },
+      { topic: 'events' as const, key: 'ann', value: '{"id":"d"}' },
+    ];
+    const commit = (store: typeof a, customerId: string, expectedVersion: number, state: S, applied: { eventId: string; origin: string; outbox: typeof outbox }[]) =>
+      store.commit([{ customerId, expectedVersion, state, applied }]);
+    expect(await commit(a, 'zoe', 0, { n: 1 }, [{ eventId: 'e1', origin: 't/0/5', outbox }])).toEqual([]);
     // Stale writer: version moved from 0 to 1.
-    expect(await b.commit('zoe', 0, { n: 99 }, [{ eventId: 'e9', origin: 't/0/9', outbox: [] }])).toBe(false);
+    expect(await commit(b, 'zoe', 0, { n: 99 }, [{ eventId: 'e9', origin: 't/0/9', outbox: [] }])).toEqual(['zoe']);
     expect(await redis.exists(keys.applied('zoe', 'e9'))).toBe(0);
+    // Several customers in one call: with one of them stale, the chunk grouping writes none of them,
+    // the per-customer grouping writes the others.
+    const staleWithOthers = await b.commit([
+      { customerId: 'ann', expectedVersion: 0, state: { n: 5 }, applied: [{ eventId: 'a1', origin: 't/0/10', outbox: [] }] },
+      { customerId: 'zoe', expectedVersion: 0, state: { n: 98 }, applied: [] },
+    ]);
+    expect(staleWithOthers).toEqual(['zoe']);
+    expect(await redis.exists(keys.state('ann'))).toBe(scriptGroups === 'chunk' ? 0 : 1);
 
     const loadedByA = (await a.load([{ customerId: 'zoe', eventIds: ['e1', 'e2'] }])).get('zoe')!;
     expect(loadedByA).toMatchObject({ version: 1, state: { n: 1 } });
@@ -45,10 +58,19 @@ describe('redis facts store', () => {
 
     // B writes; A's cached copy (version 1) must not be served any more.
     const loadedByB = (await b.load([{ customerId: 'zoe', eventIds: [] }])).get('zoe')!;
-    expect(await b.commit('zoe', loadedByB.version, { n: 2 }, [])).toBe(true);
+    expect(await commit(b, 'zoe', loadedByB.version, { n: 2 }, [])).toEqual([]);
     expect((await a.load([{ customerId: 'zoe', eventIds: [] }])).get('zoe')).toMatchObject({ version: 2, state: { n: 2 } });
 
-    await a.markPublished([{ customerId: 'zoe', eventId: 'e1' }, { customerId: 'zoe', eventId: 'gone' }]);
+    // Two customers in one load call; each gets its own records.
+    await commit(a, 'bob', 0, { n: 7 }, [{ eventId: 'b1', origin: 't/1/1', outbox: [outbox[1]!] }]);
+    const both = await a.load([{ customerId: 'bob', eventIds: ['b1', 'e1'] }, { customerId: 'zoe', eventIds: ['e1', 'b1'] }]);
+    expect(both.get('bob')).toMatchObject({ version: 1, state: { n: 7 } });
+    expect([...both.get('bob')!.applied.keys()]).toEqual(['b1']);
+    expect(both.get('bob')!.applied.get('b1')!.outbox).toEqual([outbox[1]]);
+    expect([...both.get('zoe')!.applied.keys()]).toEqual(['e1']);
+
+    await a.markPublished([{ customerId: 'zoe', eventId: 'e1' }, { customerId: 'zoe', eventId: 'gone' }, { customerId: 'bob', eventId: 'b1' }]);
+    expect((await a.load([{ customerId: 'bob', eventIds: ['b1'] }])).get('bob')!.applied.get('b1')).toMatchObject({ published: true, outbox: [] });
     expect((await a.load([{ customerId: 'zoe', eventIds: ['e1'] }])).get('zoe')!.applied.get('e1')).toEqual({ origin: 't/0/5', published: true, outbox: [] });
     // Marking never recreates an expired/unknown record.
     expect(await redis.exists(keys.applied('zoe', 'gone'))).toBe(0);

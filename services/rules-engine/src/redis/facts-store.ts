@@ -40,16 +40,24 @@ export interface NewAppliedRecord {
   outbox: OutboxMessage[];
 }
 
+export interface CommitRequest<S> {
+  customerId: string;
+  /** The version `load` returned. */
+  expectedVersion: number;
+  state: S;
+  applied: NewAppliedRecord[];
+}
+
 export interface FactsStore<S> {
-  /** Loads state and applied-event records for many customers in one round trip (auto-pipelined). */
+  /** Loads state and applied-event records for many customers (one script call per group, see `scriptGroups`). */
   load(requests: LoadRequest[]): Promise<Map<string, LoadedCustomer<S>>>;
   /** Which of these customers have a state record (referrers must be known). */
   knownCustomers(customerIds: string[]): Promise<Set<string>>;
   /**
-   * Writes state + applied records atomically per customer; false when the version moved (another
-   * worker wrote the customer since `load`).
+   * Writes state + applied records of many customers, atomically per group. Returns the customers
+   * whose version moved (another worker wrote them since `load`); their group wrote nothing.
    */
-  commit(customerId: string, expectedVersion: number, state: S, applied: NewAppliedRecord[]): Promise<boolean>;
+  commit(requests: CommitRequest<S>[]): Promise<string[]>;
   /** Marks applied records as published once Kafka acknowledged their outbox. */
   markPublished(entries: { customerId: string; eventId: string }[]): Promise<void>;
 }
@@ -64,9 +72,44 @@ export interface FactsStoreDeps<S> {
   /**
    * Customers whose last committed state is kept in memory (LRU; 0 disables). A load then only
    * fetches the version and reuses the cached state when nobody else wrote since, skipping the
-   * transfer, parse and validation of large states. States are treated as immutable values.
+   * transfer, parse and validation of the state. States are treated as immutable values.
    */
   cacheSize?: number;
+  /**
+   * How customers are grouped into script calls. 'chunk' (default): one call for all customers of
+   * a chunk: a single Redis node, where a script may touch any key, and per-call costs (command
+   * encoding, reply handling, script dispatch) are paid once instead of once per customer.
+   * 'customer': one call per customer (its keys share the `{c:<id>}` hash tag), as Redis Cluster
+   * requires of a script.
+   */
+  scriptGroups?: 'chunk' | 'customer';
+}
+
+/**
+ * The outbox as stored in Redis: one line per message, `r` (rewards) or `e` (events), the key, a
+ * tab, the value. Not JSON of a list: the values are JSON already, and encoding them again would
+ * escape every quote of every reward. Keys are customer ids (no tab or newline) and values come from
+ * JSON.stringify (no raw newline); both are checked, so a violation fails loudly instead of
+ * corrupting the record.
+ */
+export function encodeOutbox(messages: readonly OutboxMessage[]): string {
+  let out = '';
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as OutboxMessage;
+    if (/[\t\n]/.test(m.key) || m.value.includes('\n')) throw new Error(`outbox message ${i}: key must not contain a tab or newline, value no newline`);
+    out += `${i === 0 ? '' : '\n'}${m.topic === 'rewards' ? 'r' : 'e'}${m.key}\t${m.value}`;
+  }
+  return out;
+}
+
+export function decodeOutbox(text: string): OutboxMessage[] {
+  if (text === '') return [];
+  // Records written before this format kept the outbox as a JSON list (never starts with r or e).
+  if (text[0] === '[') return JSON.parse(text) as OutboxMessage[];
+  return text.split('\n').map((line) => {
+    const tab = line.indexOf('\t');
+    return { topic: line[0] === 'r' ? 'rewards' : 'events', key: line.slice(1, tab), value: line.slice(tab + 1) };
+  });
 }
 
 const commitScript = defineScript(COMMIT_LUA);
@@ -76,6 +119,7 @@ const loadScript = defineScript(LOAD_LUA);
 export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S> {
   const { redis, keys } = deps;
   const cacheSize = deps.cacheSize ?? 10_000;
+  const perCustomer = deps.scriptGroups === 'customer';
   const cache = new Map<string, { version: number; state: S }>();
   const remember = (customerId: string, version: number, state: S) => {
     if (cacheSize === 0) return;
@@ -83,6 +127,8 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
     cache.set(customerId, { version, state });
     if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
   };
+  /** Items split into script-call groups: all together, or one per customer. */
+  const groups = <T>(items: T[]): T[][] => (perCustomer ? items.map((i) => [i]) : items.length === 0 ? [] : [items]);
 
   async function guard<T>(op: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -92,41 +138,74 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
     }
   }
 
+  async function loadGroup(requests: LoadRequest[], out: Map<string, LoadedCustomer<S>>): Promise<void> {
+    const keyList: string[] = [];
+    const args: string[] = [];
+    for (const { customerId, eventIds } of requests) {
+      keyList.push(keys.state(customerId));
+      for (const id of eventIds) keyList.push(keys.applied(customerId, id));
+      const cached = cache.get(customerId);
+      args.push(String(eventIds.length), cached ? String(cached.version) : '');
+    }
+    const row = (await loadScript.run(redis, keyList, args)) as (string | null)[];
+    let r = 0;
+    for (const { customerId, eventIds } of requests) {
+      const v = row[r++] ?? null;
+      const s = row[r++] ?? null;
+      const applied = new Map<string, AppliedRecord>();
+      for (const id of eventIds) {
+        const o = row[r++];
+        const p = row[r++];
+        const outText = row[r++];
+        if (o) applied.set(id, { origin: o, published: p === '1', outbox: outText ? decodeOutbox(outText) : [] });
+      }
+      const version = v ? Number(v) : 0;
+      const cached = cache.get(customerId);
+      let state: S | undefined;
+      let stateError: string | undefined;
+      if (cached && v !== null && cached.version === version) {
+        state = cached.state;
+      } else {
+        cache.delete(customerId);
+        try {
+          state = s ? deps.decode(JSON.parse(s)) : undefined;
+          if (state !== undefined) remember(customerId, version, state);
+        } catch (err) {
+          stateError = err instanceof Error ? err.message : String(err);
+        }
+      }
+      out.set(customerId, { version, state, applied, ...(stateError === undefined ? {} : { stateError }) });
+    }
+  }
+
+  async function commitGroup(requests: CommitRequest<S>[]): Promise<string[]> {
+    const keyList: string[] = [];
+    const args: (string | number)[] = [deps.dedupeWindowMs, requests.length];
+    for (const { customerId, expectedVersion, state, applied } of requests) {
+      keyList.push(keys.state(customerId));
+      args.push(String(expectedVersion), JSON.stringify(state), applied.length);
+      for (const a of applied) {
+        keyList.push(keys.applied(customerId, a.eventId));
+        // Nothing to publish: the record is born published and carries no outbox.
+        const published = a.outbox.length === 0;
+        args.push(a.origin, published ? '1' : '0', published ? '' : encodeOutbox(a.outbox));
+      }
+    }
+    const result = (await commitScript.run(redis, keyList, args)) as number[];
+    if (result[0] !== 1) {
+      const stale = result.slice(1).map((i) => (requests[i - 1] as CommitRequest<S>).customerId);
+      for (const r of requests) cache.delete(r.customerId);
+      return stale;
+    }
+    requests.forEach((r, i) => remember(r.customerId, result[i + 1] as number, r.state));
+    return [];
+  }
+
   return {
     load(requests) {
       return guard('load', async () => {
         const out = new Map<string, LoadedCustomer<S>>();
-        await Promise.all(
-          requests.map(async ({ customerId, eventIds }) => {
-            // One script call per customer: state and every applied-event record live in its slot.
-            const cached = cache.get(customerId);
-            const row = (await loadScript.run(redis, [keys.state(customerId), ...eventIds.map((id) => keys.applied(customerId, id))], [cached ? String(cached.version) : ''])) as (string | null)[];
-            const applied = new Map<string, AppliedRecord>();
-            eventIds.forEach((id, i) => {
-              const o = row[2 + i * 3];
-              const p = row[3 + i * 3];
-              const outJson = row[4 + i * 3];
-              if (o) applied.set(id, { origin: o, published: p === '1', outbox: outJson ? (JSON.parse(outJson) as OutboxMessage[]) : [] });
-            });
-            const v = row[0];
-            const s = row[1];
-            const version = v ? Number(v) : 0;
-            let state: S | undefined;
-            let stateError: string | undefined;
-            if (cached && v !== null && cached.version === version) {
-              state = cached.state;
-            } else {
-              cache.delete(customerId);
-              try {
-                state = s ? deps.decode(JSON.parse(s)) : undefined;
-                if (state !== undefined) remember(customerId, version, state);
-              } catch (err) {
-                stateError = err instanceof Error ? err.message : String(err);
-              }
-            }
-            out.set(customerId, { version, state, applied, ...(stateError === undefined ? {} : { stateError }) });
-          }),
-        );
+        await Promise.all(groups(requests).map((g) => loadGroup(g, out)));
         return out;
       });
     },
@@ -139,27 +218,20 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
       });
     },
 
-    commit(customerId, expectedVersion, state, applied) {
-      return guard('commit', async () => {
-        const keyList = [keys.state(customerId), ...applied.map((a) => keys.applied(customerId, a.eventId))];
-        const args: (string | number)[] = [String(expectedVersion), JSON.stringify(state), deps.dedupeWindowMs];
-        for (const a of applied) {
-          // Nothing to publish: the record is born published and carries no outbox.
-          const published = a.outbox.length === 0;
-          args.push(a.origin, published ? '1' : '0', published ? '' : JSON.stringify(a.outbox));
-        }
-        const result = Number(await commitScript.run(redis, keyList, args));
-        if (result > 0) remember(customerId, result, state);
-        else cache.delete(customerId);
-        return result > 0;
-      });
+    commit(requests) {
+      return guard('commit', async () => (await Promise.all(groups(requests).map(commitGroup))).flat());
     },
 
     markPublished(entries) {
       return guard('markPublished', async () => {
-        const byCustomer = new Map<string, string[]>();
-        for (const e of entries) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), keys.applied(e.customerId, e.eventId)]);
-        await Promise.all([...byCustomer.values()].map((k) => markScript.run(redis, k, [])));
+        const byGroup = new Map<string, string[]>();
+        for (const e of entries) {
+          const group = perCustomer ? e.customerId : '';
+          let list = byGroup.get(group);
+          if (!list) byGroup.set(group, (list = []));
+          list.push(keys.applied(e.customerId, e.eventId));
+        }
+        await Promise.all([...byGroup.values()].map((k) => markScript.run(redis, k, [])));
       });
     },
   };

@@ -35,50 +35,82 @@ export function redisError(op: string, err: unknown): RetryableError {
 }
 
 /**
- * Per-customer commit. Writes the new state and the applied-event records in one atomic step, only if
- * nobody wrote the customer since we read it (version check). Because the state and the "applied"
- * marks change together, a crash leaves either both or neither: a redelivered event is either
- * re-applied from scratch or recognised as applied, never half of each.
- * KEYS[1] state, KEYS[2..] applied-event keys.
- * ARGV[1] expected version, ARGV[2] state JSON, ARGV[3] dedupe window ms, then per applied key:
- * origin, published flag, outbox JSON.
+ * Commit of many customers in one call (the customers of one chunk, or of one Cluster hash slot).
+ * Writes each customer's new state and applied-event records, only if nobody wrote any of these
+ * customers since we read them (version check); otherwise writes nothing. Because the state and the
+ * "applied" marks change together, a crash leaves either both or neither: a redelivered event is
+ * either re-applied from scratch or recognised as applied, never half of each.
+ * KEYS: per customer, its state key then its applied-event keys.
+ * ARGV: dedupe window ms, number of customers, then per customer: expected version, state JSON,
+ * number of applied keys, then per applied key: origin, published flag, outbox.
+ * Returns {1, new version per customer} or {0, 1-based indexes of the customers whose version moved}.
  */
 export const COMMIT_LUA = `
-local cur = redis.call('HGET', KEYS[1], 'v') or '0'
-if cur ~= ARGV[1] then return -1 end
-local nv = tonumber(cur) + 1
-redis.call('HSET', KEYS[1], 'v', nv, 's', ARGV[2])
-for i = 2, #KEYS do
-  local j = 4 + (i - 2) * 3
-  redis.call('HSET', KEYS[i], 'o', ARGV[j], 'p', ARGV[j + 1], 'out', ARGV[j + 2])
-  redis.call('PEXPIRE', KEYS[i], ARGV[3])
+local ttl = ARGV[1]
+local n = tonumber(ARGV[2])
+local stale = {}
+local a, k = 3, 1
+for c = 1, n do
+  local cur = redis.call('HGET', KEYS[k], 'v') or '0'
+  if cur ~= ARGV[a] then stale[#stale + 1] = c end
+  local m = tonumber(ARGV[a + 2])
+  a = a + 3 + m * 3
+  k = k + 1 + m
 end
-return nv
+if #stale > 0 then
+  table.insert(stale, 1, 0)
+  return stale
+end
+local out = { 1 }
+a, k = 3, 1
+for c = 1, n do
+  local nv = tonumber(redis.call('HGET', KEYS[k], 'v') or '0') + 1
+  redis.call('HSET', KEYS[k], 'v', nv, 's', ARGV[a + 1])
+  out[c + 1] = nv
+  local m = tonumber(ARGV[a + 2])
+  a = a + 3
+  for i = 1, m do
+    local key = KEYS[k + i]
+    redis.call('HSET', key, 'o', ARGV[a], 'p', ARGV[a + 1], 'out', ARGV[a + 2])
+    redis.call('PEXPIRE', key, ttl)
+    a = a + 3
+  end
+  k = k + 1 + m
+end
+return out
 `;
 
 /**
- * Reads one customer in one call: the state (version, JSON) and, per applied-event key, its
- * origin, published flag and outbox. KEYS[1] state, KEYS[2..] applied-event keys. ARGV[1]: the
- * version the caller has cached; when it is current the state JSON is not sent (hot customers
- * have the largest states).
+ * Reads many customers in one call: per customer its state (version, and the JSON unless the
+ * caller's cached version is current: hot customers would otherwise be sent on every chunk) and,
+ * per applied-event key, its origin, published flag and outbox.
+ * KEYS: per customer, its state key then its applied-event keys. ARGV: per customer: number of
+ * applied keys, cached version ('' for none). Returns per customer: v, s, then 3 fields per key.
  */
 export const LOAD_LUA = `
-local v = redis.call('HGET', KEYS[1], 'v')
-local out = { v, false }
-if v and v ~= ARGV[1] then out[2] = redis.call('HGET', KEYS[1], 's') end
-for i = 2, #KEYS do
-  local r = redis.call('HMGET', KEYS[i], 'o', 'p', 'out')
-  local b = 2 + (i - 2) * 3
-  out[b + 1] = r[1]
-  out[b + 2] = r[2]
-  out[b + 3] = r[3]
+local out = {}
+local k, a = 1, 1
+while a <= #ARGV do
+  local m = tonumber(ARGV[a])
+  local v = redis.call('HGET', KEYS[k], 'v')
+  out[#out + 1] = v
+  if v and v ~= ARGV[a + 1] then out[#out + 1] = redis.call('HGET', KEYS[k], 's') else out[#out + 1] = false end
+  for i = 1, m do
+    local r = redis.call('HMGET', KEYS[k + i], 'o', 'p', 'out')
+    out[#out + 1] = r[1]
+    out[#out + 1] = r[2]
+    out[#out + 1] = r[3]
+  end
+  k = k + 1 + m
+  a = a + 2
 end
 return out
 `;
 
 /**
  * After the outbox was acknowledged by Kafka: mark published and drop the outbox copy, for all
- * given applied-event keys of one customer. Never recreates an expired key.
+ * given applied-event keys (of the customers of one chunk, or of one hash slot). Never recreates an
+ * expired key.
  */
 export const MARK_PUBLISHED_LUA = `
 local n = 0

@@ -3,7 +3,7 @@ import type { RefusalScope } from '../redis/limit-store.js';
 import type { BuildResult } from './rules-reloader.js';
 
 export interface RulesHooks {
-  /** Rules the event's type triggers (enabled ones), evaluated for this event. */
+  /** Rules the event's type triggers (enabled ones), evaluated for this event. The same array per type: do not mutate it. */
   onEvaluated?: (ruleIds: readonly string[]) => void;
   /** Rules whose conditions held, before group and limit decisions. */
   onMatched?: (ruleIds: readonly string[]) => void;
@@ -16,11 +16,13 @@ export interface RulesSnapshotOf {
   scoped?: () => { pipeline: Pipeline; verify(): Promise<void> };
 }
 
+const NO_RULES: readonly string[] = [];
+
 /** Counts evaluations and matches per rule without changing what the evaluator returns. */
 function instrument(evaluator: Evaluator, ruleIdsByType: Map<string, string[]>, hooks: RulesHooks): Evaluator {
   if (!hooks.onEvaluated && !hooks.onMatched) return evaluator;
   const report = (type: string, evaluation: Evaluation): Evaluation => {
-    hooks.onEvaluated?.(ruleIdsByType.get(type) ?? []);
+    hooks.onEvaluated?.(ruleIdsByType.get(type) ?? NO_RULES);
     if (evaluation.candidates.length > 0) hooks.onMatched?.(evaluation.candidates.map((c) => c.rule.id));
     return evaluation;
   };

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { decodeOutbox, encodeOutbox, type OutboxMessage } from './facts-store.js';
+
+describe('outbox encoding', () => {
+  const messages: OutboxMessage[] = [
+    { topic: 'rewards', key: 'c-1', value: JSON.stringify({ rewardId: 'r1', message: 'tab\there, "quotes", line\nbreak' }) },
+    { topic: 'events', key: 'c-2', value: JSON.stringify({ id: 'derived:1', data: {} }) },
+  ];
+
+  it('round-trips JSON values without encoding them again', () => {
+    const text = encodeOutbox(messages);
+    expect(text.split('\n')).toHaveLength(2);
+    expect(text).not.toContain('\\"rewardId');
+    expect(decodeOutbox(text)).toEqual(messages);
+    expect(decodeOutbox(encodeOutbox([]))).toEqual([]);
+  });
+
+  it('reads records written as a JSON list by earlier versions', () => {
+    expect(decodeOutbox(JSON.stringify(messages))).toEqual(messages);
+  });
+
+  it('refuses a key or value that would break the line format', () => {
+    expect(() => encodeOutbox([{ topic: 'rewards', key: 'a\tb', value: '{}' }])).toThrow('outbox message 0: key must not contain a tab or newline');
+    expect(() => encodeOutbox([messages[0]!, { topic: 'events', key: 'c', value: '{\n}' }])).toThrow('outbox message 1');
+  });
+});
