@@ -139,7 +139,9 @@ try {
   console.error(`[bench] preloaded ${N} + ${NAIVE_MAX} events (${PARTITIONS} partitions) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const results: VariantResult[] = [];
-  const runs = [
+  // BENCH_LATENCY_ONLY=1 (with BENCH_LATENCY_RATE): only the latency part, for looking at tails.
+  const latencyOnly = env.BENCH_LATENCY_ONLY === '1' && env.BENCH_LATENCY_RATE !== undefined;
+  const runs = latencyOnly ? [] : [
     { label: 'a passthrough', mode: 'passthrough', prefix, target: N },
     { label: 'c worker', mode: 'worker', prefix, target: N },
     { label: 'b naive (first part)', mode: 'naive', prefix: prefixB, target: NAIVE_MAX },
@@ -168,8 +170,8 @@ try {
   const common = { KAFKA_BROKERS: brokers, REDIS_URL: redisUrl, BENCH_RULES: rulesDir };
 
   // ---- latency at 50% of (c)'s peak rate
-  const worker = results.find((r) => r.mode === 'c worker')!;
-  const peak = worker.events / (worker.elapsedMs / 1000);
+  const worker = results.find((r) => r.mode === 'c worker');
+  const peak = worker ? worker.events / (worker.elapsedMs / 1000) : Number(env.BENCH_LATENCY_RATE) * 2;
   // BENCH_LATENCY_RATE overrides the rate (to look at latency at other loads); default: half of c's peak.
   const rate = env.BENCH_LATENCY_RATE ? Number(env.BENCH_LATENCY_RATE) : Math.max(100, Math.floor(peak / 2));
   const lprefix = `${runId}-lat.`;
@@ -238,19 +240,33 @@ try {
   await producer.disconnect();
   await loadProducer.disconnect();
   const latencies: number[] = [];
+  // p99 per 1/5 of the run (by append time): a tail that grows along the run means the worker
+  // falls behind at this rate; a flat one, per-cycle delays.
+  const firstAppend = Math.min(...appendedAt.values());
+  const fifths: number[][] = [[], [], [], [], []];
   for (const [source, at] of rewardAt) {
     const appended = appendedAt.get(source);
-    if (appended !== undefined) latencies.push(at - appended);
+    if (appended === undefined) continue;
+    latencies.push(at - appended);
+    fifths[Math.min(4, Math.floor(((appended - firstAppend) / (LATENCY_SECONDS * 1000)) * 5))]!.push(at - appended);
   }
   latencies.sort((a, b) => a - b);
+  for (const f of fifths) f.sort((a, b) => a - b);
+  const alongRun = `p99 along the run (fifths): ${fifths.map((f) => (f.length === 0 ? '-' : String(pct(f, 99)))).join(' / ')} ms`;
 
   // ---- report
   const by = (m: string) => results.find((r) => r.mode === m)!;
   const rateOf = (r: VariantResult) => r.events / (r.elapsedMs / 1000);
   const row = (r: VariantResult) =>
     `| ${r.mode} | ${r.events} | ${rateOf(r).toFixed(0)} | ${((r.cpuMs / 1000 / r.events) * 1000).toFixed(3)} | ${((r.redisCpuMs / 1000 / r.events) * 1000).toFixed(3)} |`;
+  const latencyLine =
+    `latency at ${rate} events/s (50% of c's ${peak.toFixed(0)} events/s), ${latencies.length} rewarded events, event append -> reward append:` +
+    ` p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (target p99 <= 100 ms); worker drained ${lat.events} events; ${alongRun}`;
+  if (latencyOnly) {
+    console.log(latencyLine);
+  }
   const [a, c, b, cb] = [by('a passthrough'), by('c worker'), by('b naive (first part)'), by('c worker (first part)')];
-  const lines = [
+  const lines = latencyOnly ? [] : [
     `rules-worker benchmark, ${new Date().toISOString()}, ${N} events (first part: ${NAIVE_MAX}), ${PARTITIONS} partitions, Zipf customers, rules: ${rulesDir}`,
     '',
     '| variant | events | events/s | CPU s / 1k events (process) | Redis CPU s / 1k events |',
@@ -259,10 +275,9 @@ try {
     '',
     `c / a = ${(rateOf(c) / rateOf(a)).toFixed(2)} (target >= 0.5)`,
     `c / b on the same first ${NAIVE_MAX} events = ${(rateOf(cb) / rateOf(b)).toFixed(1)}x (target >= 10x); full-stream c / b = ${(rateOf(c) / rateOf(b)).toFixed(1)}x`,
-    `latency at ${rate} events/s (50% of c's ${peak.toFixed(0)} events/s), ${latencies.length} rewarded events, event append -> reward append:` +
-      ` p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (target p99 <= 100 ms); worker drained ${lat.events} events`,
+    latencyLine,
   ];
-  console.log(lines.join('\n'));
+  if (!latencyOnly) console.log(lines.join('\n'));
 } finally {
   if (createdTopics.length > 0) await admin.deleteTopics({ topics: createdTopics }).catch(() => undefined);
   for (const p of redisPrefixes) await deleteRedisPrefix(p).catch(() => undefined);
