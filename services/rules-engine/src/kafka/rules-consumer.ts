@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, EachBatchPayload, IHeaders, Message, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
 import { DEAD_LETTER_HEADERS } from '@incentive/kafka';
 import type { Logger } from '@incentive/platform';
 import type { ChunkResult, ConsumedMessage, DeadLetter } from '../chunk-processor.js';
@@ -83,6 +83,41 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
   let started = false;
   let stopping = false;
 
+  /**
+   * "Published" marks run in the background: once Kafka acknowledged a chunk's outbox, its offsets
+   * are resolved and the partition moves on without waiting for the mark's Redis round trip. The
+   * mark only spares a redelivery the re-publication of an outbox Kafka already has (identical
+   * copies, same rewardIds; see the README): a redelivery needs a crash or a lost partition before
+   * the offsets are committed, and the window for it is the same round trip either way. A failed
+   * mark is retried with backoff; `stop` waits for the pending ones. At most MAX_PENDING_MARKS are
+   * in flight: beyond that the partition waits, so a Redis outage cannot pile them up.
+   */
+  const pendingMarks = new Set<Promise<void>>();
+  const MAX_PENDING_MARKS = 64;
+  function markInBackground(entries: ChunkResult['toMarkPublished'], plog: Logger): Promise<void> {
+    const run = (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await deps.markPublished(entries);
+          return;
+        } catch (err) {
+          metrics.transientFailures.inc({ stage: 'mark' });
+          // Stopping: one last try was made; the records stay unpublished (bounded re-publication).
+          if (stopping && attempt > 1) {
+            plog.warn({ err, events: entries.length }, 'published mark abandoned at shutdown');
+            return;
+          }
+          const delay = Math.min(deps.retry.maxMs, deps.retry.initialMs * 2 ** Math.min(attempt - 1, 20));
+          plog.warn({ err, attempt, delayMs: delay }, 'published mark failed, retrying');
+          await sleep(delay);
+        }
+      }
+    })();
+    pendingMarks.add(run);
+    void run.finally(() => pendingMarks.delete(run));
+    return run;
+  }
+
   const touch = () => {
     health.lastActivityMs = Date.now();
   };
@@ -155,41 +190,69 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
       }
     }
 
+    /**
+     * Publishes a processed chunk and resolves its offsets. Runs while the next chunk is processed:
+     * the send is a broker round trip that would otherwise sit on every chunk's critical path.
+     * Chunks still finish in order (the caller awaits the previous one first). Resolves false when
+     * the consumer is stopping or lost the partition.
+     */
+    async function finish(chunk: KafkaMessage[], result: ChunkResult, began: number): Promise<boolean> {
+      const first = chunk[0]!.offset;
+      const last = chunk[chunk.length - 1]!;
+      if (deps.beforePublish) await deps.beforePublish();
+      if (!(await stage('publish', first, () => publish(batch.partition, result))).ok) return false;
+      if (result.toMarkPublished.length > 0) {
+        if (pendingMarks.size >= MAX_PENDING_MARKS) await Promise.race(pendingMarks);
+        void markInBackground(result.toMarkPublished, plog);
+      }
+      if (resume) {
+        resume();
+        resume = undefined;
+        metrics.pausedPartitions.dec();
+        plog.info({}, 'partition resumed');
+      }
+      const counts = new Map<string, number>();
+      for (const o of result.outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
+      for (const [outcome, n] of counts) metrics.eventsProcessed.inc({ outcome }, n);
+      p.resolveOffset(last.offset);
+      await p.commitOffsetsIfNecessary();
+      const now = Date.now();
+      for (const m of chunk) metrics.eventLatency.observe(Math.max(0, now - Number(m.timestamp)) / 1000);
+      metrics.chunkDuration.observe((performance.now() - began) / 1000);
+      const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
+      metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
+      await heartbeatInBatch(p);
+      return true;
+    }
+
+    // The previous chunk's publish, running while this one is processed. Its failure (a rebalance
+    // seen by the heartbeat, a failed offset commit) is kept and rethrown once nothing else runs.
+    let finishing: Promise<boolean> = Promise.resolve(true);
+    let failure: { err: unknown } | undefined;
+    const track = (run: Promise<boolean>) =>
+      run.catch((err: unknown) => {
+        failure ??= { err };
+        return false;
+      });
     try {
       for (let start = 0; start < batch.messages.length; start += deps.chunkSize) {
-        if (!p.isRunning() || p.isStale()) return;
+        if (!p.isRunning() || p.isStale()) break;
         const chunk = batch.messages.slice(start, start + deps.chunkSize);
-        const first = chunk[0]!.offset;
-        const last = chunk[chunk.length - 1]!;
         const began = performance.now();
         // Stages are retried separately: once Kafka acknowledged the outbox, only the "published"
         // mark is retried, so a Redis outage after the send does not publish the chunk twice.
-        const processed = await stage('process', first, () => deps.processChunk(batch.topic, batch.partition, chunk));
-        if (!processed.ok) return;
-        const result = processed.value;
-        if (deps.beforePublish) await deps.beforePublish();
-        if (!(await stage('publish', first, () => publish(batch.partition, result))).ok) return;
-        if (result.toMarkPublished.length > 0) {
-          if (!(await stage('mark', first, () => deps.markPublished(result.toMarkPublished))).ok) return;
+        // Processing a chunk while the previous one is being published is safe: its facts commit
+        // holds its outbox, so if the partition is lost before its own publish, the next owner
+        // re-publishes that outbox (see the README, delivery semantics).
+        const processed = await stage('process', chunk[0]!.offset, () => deps.processChunk(batch.topic, batch.partition, chunk));
+        if (!(await finishing) || !processed.ok) {
+          finishing = Promise.resolve(false);
+          break;
         }
-        if (resume) {
-          resume();
-          resume = undefined;
-          metrics.pausedPartitions.dec();
-          plog.info({}, 'partition resumed');
-        }
-        const counts = new Map<string, number>();
-        for (const o of result.outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
-        for (const [outcome, n] of counts) metrics.eventsProcessed.inc({ outcome }, n);
-        p.resolveOffset(last.offset);
-        await p.commitOffsetsIfNecessary();
-        const now = Date.now();
-        for (const m of chunk) metrics.eventLatency.observe(Math.max(0, now - Number(m.timestamp)) / 1000);
-        metrics.chunkDuration.observe((performance.now() - began) / 1000);
-        const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
-        metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
-        await heartbeatInBatch(p);
+        finishing = track(finish(chunk, processed.value, began));
       }
+      await finishing;
+      if (failure) throw failure.err;
     } finally {
       if (resume) {
         resume();
@@ -223,6 +286,7 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
       if (!started || stopping) return;
       stopping = true;
       await consumer.stop();
+      await Promise.all(pendingMarks);
       await consumer.disconnect();
       await producer.disconnect();
       health.joined = false;
