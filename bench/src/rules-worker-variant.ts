@@ -5,6 +5,7 @@
 // cap), then prints one JSON line: events, elapsed ms from the first processed event, CPU ms.
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { parseEventJson } from '@incentive/events';
+import { createKafka } from '@incentive/kafka';
 import { createLogger } from '@incentive/platform';
 import { createEvaluator, createPipeline, loadRuleset } from '@incentive/rules';
 import { parseCustomerState, type CustomerState } from '@incentive/facts';
@@ -13,6 +14,8 @@ import { createRedisClient, createRedisLimitStore, createRulesWorker, loadConfig
 const env = process.env;
 const mode = process.argv[2];
 const target = Number(env.BENCH_TARGET);
+// Optional time box (naive variant on the full stream): stop after this long, report what was done.
+const timeLimitMs = Number(env.BENCH_TIME_LIMIT_MS ?? Infinity);
 const brokers = env.KAFKA_BROKERS!.split(',');
 const input = env.BENCH_INPUT!;
 const output = env.BENCH_OUTPUT!;
@@ -44,6 +47,8 @@ async function finish(stop: () => Promise<void>): Promise<never> {
 async function waitUntil(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 20));
 }
+
+const doneOrTimedOut = () => processed >= target || (cpuAtFirst !== undefined && performance.now() - firstAt >= timeLimitMs);
 
 const kafka = new Kafka({ brokers, clientId: `bench-${mode}`, logLevel: logLevel.NOTHING });
 
@@ -100,7 +105,7 @@ if (mode === 'passthrough') {
       markProcessed(1);
     },
   });
-  await waitUntil(() => processed >= target);
+  await waitUntil(doneOrTimedOut);
   await finish(async () => {
     await consumer.disconnect();
     await producer.disconnect();
@@ -119,7 +124,9 @@ if (mode === 'passthrough') {
   });
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'bench-worker' });
   const redis = createRedisClient({ url: config.REDIS_URL, name: 'bench-worker' });
-  const worker = createRulesWorker({ config, logger, kafka, redis });
+  // The client main.ts builds (its producers memoise key -> partition).
+  const workerKafka = createKafka({ brokers, clientId: 'bench-worker', logger });
+  const worker = createRulesWorker({ config, logger, kafka: workerKafka, redis });
   await worker.start();
   while (!worker.health().joined) await new Promise((r) => setTimeout(r, 5));
   startClock();

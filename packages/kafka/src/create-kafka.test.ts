@@ -73,3 +73,23 @@ describe('createKafka', () => {
     expect(lines()[0]).not.toHaveProperty('timestamp');
   });
 });
+
+describe('memoizedDefaultPartitioner', () => {
+  it('gives the default partitioner’s answer for every key, and follows a partition count change', async () => {
+    const { Partitioners } = await import('kafkajs');
+    const { memoizedDefaultPartitioner } = await import('./create-kafka.js');
+    const meta = (n: number) => Array.from({ length: n }, (_, partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }));
+    const memo = memoizedDefaultPartitioner();
+    const base = Partitioners.DefaultPartitioner();
+    for (const n of [6, 12]) {
+      for (let i = 0; i < 500; i++) {
+        const message = { key: `cust-${i % 97}`, value: 'x' };
+        expect(memo({ topic: 't', partitionMetadata: meta(n), message })).toBe(base({ topic: 't', partitionMetadata: meta(n), message }));
+      }
+    }
+    // Explicit partitions win; buffer keys go to the default partitioner.
+    expect(memo({ topic: 't', partitionMetadata: meta(6), message: { key: 'a', value: 'x', partition: 4 } })).toBe(4);
+    const buf = { key: Buffer.from('cust-1'), value: 'x' };
+    expect(memo({ topic: 't', partitionMetadata: meta(6), message: buf })).toBe(base({ topic: 't', partitionMetadata: meta(6), message: buf }));
+  });
+});

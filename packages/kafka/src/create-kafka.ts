@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type ICustomPartitioner } from 'kafkajs';
 import type { KafkaConfig, LogEntry, ProducerConfig, Producer, logCreator } from 'kafkajs';
 import type { KafkaLogger } from './logger.js';
 
@@ -55,13 +55,40 @@ export function pinoLogCreator(logger: KafkaLogger): logCreator {
 }
 
 /**
+ * The Java-compatible murmur2 partitioner (kafkajs' default), remembering the partition of recent
+ * string keys. kafkajs hashes every message's key and filters the partition list for every message;
+ * our keys are customer ids, and a worker sends many messages per customer (its rewards, then again
+ * in later chunks), so most lookups hit. Same answers as the default partitioner: the partition of
+ * a keyed message depends only on the key and the topic's partition count.
+ */
+export const memoizedDefaultPartitioner: ICustomPartitioner = () => {
+  const base = Partitioners.DefaultPartitioner();
+  const byTopic = new Map<string, { partitions: number; keys: Map<string, number> }>();
+  const MAX_KEYS = 50_000;
+  return (args) => {
+    const { topic, partitionMetadata, message } = args;
+    const key = message.key;
+    if (typeof key !== 'string' || (message.partition !== null && message.partition !== undefined)) return base(args);
+    let memo = byTopic.get(topic);
+    if (memo === undefined || memo.partitions !== partitionMetadata.length) byTopic.set(topic, (memo = { partitions: partitionMetadata.length, keys: new Map() }));
+    let partition = memo.keys.get(key);
+    if (partition === undefined) {
+      partition = base(args);
+      if (memo.keys.size >= MAX_KEYS) memo.keys.clear();
+      memo.keys.set(key, partition);
+    }
+    return partition;
+  };
+};
+
+/**
  * kafkajs client whose producers default to the Java-compatible murmur2 partitioner (the kafkajs 2
  * default, stated explicitly so kafkajs does not print its partitioner-change warning). Keys are
  * customer ids, so Java/Kafka-Streams tools agree with us on which partition a customer lives in.
  */
 class IncentiveKafka extends Kafka {
   override producer(config: ProducerConfig = {}): Producer {
-    return super.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...config });
+    return super.producer({ createPartitioner: memoizedDefaultPartitioner, ...config });
   }
 }
 

@@ -1,4 +1,4 @@
-export { createKafka, parseBrokers, pinoLogCreator } from './create-kafka.js';
+export { createKafka, memoizedDefaultPartitioner, parseBrokers, pinoLogCreator } from './create-kafka.js';
 export type { CreateKafkaOptions } from './create-kafka.js';
 export type { KafkaLogger } from './logger.js';
 export { ensureTopics } from './ensure-topics.js';
