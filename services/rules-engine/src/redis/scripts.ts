@@ -71,7 +71,11 @@ for c = 1, n do
   a = a + 3
   for i = 1, m do
     local key = KEYS[k + i]
-    redis.call('HSET', key, 'o', ARGV[a], 'p', ARGV[a + 1], 'out', ARGV[a + 2])
+    if ARGV[a + 2] == '' then
+      redis.call('HSET', key, 'o', ARGV[a], 'p', ARGV[a + 1])
+    else
+      redis.call('HSET', key, 'o', ARGV[a], 'p', ARGV[a + 1], 'out', ARGV[a + 2])
+    end
     redis.call('PEXPIRE', key, ttl)
     a = a + 3
   end
@@ -115,9 +119,9 @@ return out
 export const MARK_PUBLISHED_LUA = `
 local n = 0
 for i = 1, #KEYS do
-  if redis.call('EXISTS', KEYS[i]) == 1 then
+  -- HDEL answers 1 only when the record (and its outbox) exists, so an expired one stays gone.
+  if redis.call('HDEL', KEYS[i], 'out') == 1 then
     redis.call('HSET', KEYS[i], 'p', '1')
-    redis.call('HDEL', KEYS[i], 'out')
     n = n + 1
   end
 end
