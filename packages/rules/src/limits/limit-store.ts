@@ -37,6 +37,12 @@ export interface LimitStore {
    * earlier ones). Resolves to one answer per request: true = granted and consumed.
    */
   reserve(requests: readonly LimitRequest[]): Promise<boolean[]>;
+  /**
+   * Optional: the same as `reserve`, answered without a promise by a store that needs no I/O (the
+   * in-memory one). With it the pipeline runs synchronously end to end: `simulate` and the fixtures
+   * pay no promise or microtask per event.
+   */
+  reserveNow?(requests: readonly LimitRequest[]): boolean[];
 }
 
 export function limitKey(scope: LimitScope, ruleId: string, windowText: string, customerId: string): string {
@@ -92,6 +98,7 @@ class Series {
 }
 
 export interface MemoryLimitStore extends LimitStore {
+  reserveNow(requests: readonly LimitRequest[]): boolean[];
   /** Consumed amount of a key within a window (for tests and `simulate` summaries). */
   used(key: string, sinceMs?: number | null): number;
 }
@@ -105,31 +112,33 @@ export function createMemoryLimitStore(): MemoryLimitStore {
     if (!s) series.set(key, (s = new Series()));
     return s;
   };
-  return {
-    reserve(requests) {
-      const answers: boolean[] = [];
-      for (let r = 0; r < requests.length; r++) {
-        const req = requests[r] as LimitRequest;
-        const previous = decisions.get(req.id);
-        if (previous !== undefined) {
-          answers.push(previous);
-          continue;
-        }
-        const counters = req.counters;
-        let granted = true;
-        for (let i = 0; i < counters.length; i++) {
-          const c = counters[i] as LimitCounter;
-          if (seriesOf(c.key).sumSince(c.sinceMs) + c.amount > c.max) {
-            granted = false;
-            break;
-          }
-        }
-        if (granted) for (let i = 0; i < counters.length; i++) seriesOf((counters[i] as LimitCounter).key).add(req.atMs, (counters[i] as LimitCounter).amount);
-        decisions.set(req.id, granted);
-        answers.push(granted);
+  const reserveNow = (requests: readonly LimitRequest[]): boolean[] => {
+    const answers: boolean[] = [];
+    for (let r = 0; r < requests.length; r++) {
+      const req = requests[r] as LimitRequest;
+      const previous = decisions.get(req.id);
+      if (previous !== undefined) {
+        answers.push(previous);
+        continue;
       }
-      return Promise.resolve(answers);
-    },
+      const counters = req.counters;
+      let granted = true;
+      for (let i = 0; i < counters.length; i++) {
+        const c = counters[i] as LimitCounter;
+        if (seriesOf(c.key).sumSince(c.sinceMs) + c.amount > c.max) {
+          granted = false;
+          break;
+        }
+      }
+      if (granted) for (let i = 0; i < counters.length; i++) seriesOf((counters[i] as LimitCounter).key).add(req.atMs, (counters[i] as LimitCounter).amount);
+      decisions.set(req.id, granted);
+      answers.push(granted);
+    }
+    return answers;
+  };
+  return {
+    reserveNow,
+    reserve: (requests) => Promise.resolve(reserveNow(requests)),
     used(key, sinceMs = null) {
       return series.get(key)?.sumSince(sinceMs) ?? 0;
     },
