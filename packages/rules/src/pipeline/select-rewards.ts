@@ -83,7 +83,7 @@ export function selectRewards(
     if ((candidates[i] as Candidate).rule.limits !== null) return new LimitedSelection(deps, candidates, ctx, atMs, explain).settle();
   }
   // No limits: the first candidate of a group that issues something wins it.
-  const out: Reward[] = [];
+  let out: Reward[] | null = null;
   let taken: string | null = null;
   for (let i = 0; i < candidates.length; i++) {
     const rule = (candidates[i] as Candidate).rule;
@@ -98,8 +98,15 @@ export function selectRewards(
     }
     if (rule.group !== null) taken = rule.group;
     explain?.set(rule.id, 'rewarded');
-    for (let k = 0; k < rewards.length; k++) out.push(rewards[k] as Reward);
+    out = appendTo(out, rewards);
   }
+  return out ?? [];
+}
+
+/** `rewards` appended to `out`; buildRewards' arrays are fresh, so the first one is kept as the list. */
+function appendTo(out: Reward[] | null, rewards: Reward[]): Reward[] {
+  if (out === null) return rewards;
+  for (let k = 0; k < rewards.length; k++) out.push(rewards[k] as Reward);
   return out;
 }
 
@@ -214,12 +221,12 @@ class LimitedSelection {
   }
 
   private collect(): Reward[] {
-    const out: Reward[] = [];
+    let out: Reward[] | null = null;
     for (const lane of this.lanes) {
       for (const pending of lane) {
         if (pending.won) {
           this.explain?.set(pending.rule.id, 'rewarded');
-          for (const r of pending.rewards as Reward[]) out.push(r);
+          out = appendTo(out, pending.rewards as Reward[]);
         } else if (this.explain && !this.explain.has(pending.rule.id)) {
           // Below its group's winner, never built: explain says why it did not reward.
           const nothing = pending.rewards === null && buildRewards(pending.rule, this.ctx, this.atMs).length === 0;
@@ -227,6 +234,6 @@ class LimitedSelection {
         }
       }
     }
-    return out;
+    return out ?? [];
   }
 }
