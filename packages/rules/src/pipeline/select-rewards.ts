@@ -39,25 +39,27 @@ function finite(ms: number): number | null {
 function limitRequestFor(rule: RuleSpec, plan: RuleLimitPlan, event: IncentiveEvent, atMs: number, rewards: readonly Reward[]): LimitRequest | null {
   const limits = rule.limits;
   if (limits === null) return null;
-  const counters: LimitCounter[] = [];
-  if (limits.perCustomer) {
-    const l = limits.perCustomer;
-    counters.push({ scope: 'customer', key: `{c:${event.customerId}${plan.customerKeySuffix}`, ruleId: rule.id, max: l.count, amount: 1, sinceMs: finite(windowStart(l.window, atMs)) });
-  }
-  if (limits.total) {
-    const l = limits.total;
-    counters.push({ scope: 'total', key: plan.totalKey, ruleId: rule.id, max: l.count, amount: 1, sinceMs: finite(windowStart(l.window, atMs)) });
-  }
+  let points = 0;
   if (limits.budget) {
-    const b = limits.budget;
-    let points = 0;
     for (let i = 0; i < rewards.length; i++) {
       const r = rewards[i] as Reward;
       if (r.kind === 'points') points += r.points;
     }
-    if (points > 0) {
-      counters.push({ scope: 'budget', key: plan.budgetKey, ruleId: rule.id, max: b.points, amount: points, sinceMs: finite(windowStart(b.window, atMs)) });
-    }
+  }
+  // Sized up front: a pushed-to array reserves 16 slots, and this runs per limited firing.
+  const counters = new Array<LimitCounter>((limits.perCustomer ? 1 : 0) + (limits.total ? 1 : 0) + (points > 0 ? 1 : 0));
+  let n = 0;
+  if (limits.perCustomer) {
+    const l = limits.perCustomer;
+    counters[n++] = { scope: 'customer', key: `{c:${event.customerId}${plan.customerKeySuffix}`, ruleId: rule.id, max: l.count, amount: 1, sinceMs: finite(windowStart(l.window, atMs)) };
+  }
+  if (limits.total) {
+    const l = limits.total;
+    counters[n++] = { scope: 'total', key: plan.totalKey, ruleId: rule.id, max: l.count, amount: 1, sinceMs: finite(windowStart(l.window, atMs)) };
+  }
+  if (limits.budget && points > 0) {
+    const b = limits.budget;
+    counters[n++] = { scope: 'budget', key: plan.budgetKey, ruleId: rule.id, max: b.points, amount: points, sinceMs: finite(windowStart(b.window, atMs)) };
   }
   return { id: (rewards[0] as Reward).rewardId, atMs, counters };
 }
@@ -123,15 +125,19 @@ interface Pending {
 }
 
 /**
- * Selection when some candidate has limits. Lanes: one per group (candidates in priority order),
- * one per ungrouped rule. Each round asks the limit store, in one call, about the current head of
- * every undecided lane; a lane whose head is refused moves on to its next candidate in the next
- * round. A head without limits wins without asking.
+ * Selection when some candidate has limits. Lanes: one per group (its candidates are consecutive,
+ * in priority order), one per ungrouped rule. Each round asks the limit store, in one call, about
+ * the current head of every undecided lane; a lane whose head is refused moves on to its next
+ * candidate in the next round. A head without limits wins without asking.
  */
 class LimitedSelection {
-  private readonly lanes: Pending[][] = [];
-  private readonly cursor: number[];
-  private open: number[];
+  /** One per candidate, in candidate order. */
+  private readonly pending: Pending[];
+  /** Per lane: the index in `pending` of its current candidate, and the end of its run. */
+  private readonly cursor: number[] = [];
+  private readonly end: number[] = [];
+  /** Lanes still undecided. */
+  private open: number[] = [];
 
   constructor(
     private readonly deps: SelectionDeps,
@@ -140,24 +146,20 @@ class LimitedSelection {
     private readonly atMs: number,
     private readonly explain: Map<string, SelectionOutcome> | null,
   ) {
-    let laneOfGroup: Map<string, Pending[]> | null = null;
+    this.pending = new Array<Pending>(candidates.length);
+    let group: string | null = null;
     for (let i = 0; i < candidates.length; i++) {
       const rule = (candidates[i] as Candidate).rule;
-      const pending: Pending = { rule, rewards: null, request: null, won: false };
-      if (rule.group === null) {
-        this.lanes.push([pending]);
+      this.pending[i] = { rule, rewards: null, request: null, won: false };
+      if (rule.group !== null && rule.group === group) {
+        this.end[this.end.length - 1] = i + 1;
         continue;
       }
-      laneOfGroup ??= new Map();
-      let lane = laneOfGroup.get(rule.group);
-      if (!lane) {
-        laneOfGroup.set(rule.group, (lane = []));
-        this.lanes.push(lane);
-      }
-      lane.push(pending);
+      group = rule.group;
+      this.open.push(this.cursor.length);
+      this.cursor.push(i);
+      this.end.push(i + 1);
     }
-    this.cursor = new Array<number>(this.lanes.length).fill(0);
-    this.open = this.lanes.map((_, i) => i);
   }
 
   settle(): Reward[] | Promise<Reward[]> {
@@ -190,10 +192,10 @@ class LimitedSelection {
 
   /** The lane's current candidate, its rewards built; candidates with nothing to issue are passed over. */
   private head(lane: number): Pending | undefined {
-    const candidates = this.lanes[lane] as Pending[];
-    for (;;) {
-      const pending = candidates[this.cursor[lane] as number];
-      if (pending === undefined || pending.rewards !== null) return pending;
+    const end = this.end[lane] as number;
+    for (let i = this.cursor[lane] as number; i < end; i = this.advance(lane)) {
+      const pending = this.pending[i] as Pending;
+      if (pending.rewards !== null) return pending;
       const rewards = buildRewards(pending.rule, this.ctx, this.atMs);
       if (rewards.length > 0) {
         pending.rewards = rewards;
@@ -201,20 +203,25 @@ class LimitedSelection {
         return pending;
       }
       this.explain?.set(pending.rule.id, 'nothing-to-issue');
-      this.cursor[lane] = (this.cursor[lane] as number) + 1;
     }
+    return undefined;
+  }
+
+  /** Moves the lane on to its next candidate; returns its index. */
+  private advance(lane: number): number {
+    return (this.cursor[lane] = (this.cursor[lane] as number) + 1);
   }
 
   private answer(asking: readonly number[], answers: readonly boolean[]): void {
     this.open = [];
     for (let k = 0; k < asking.length; k++) {
       const lane = asking[k] as number;
-      const pending = (this.lanes[lane] as Pending[])[this.cursor[lane] as number] as Pending;
+      const pending = this.pending[this.cursor[lane] as number] as Pending;
       if (answers[k] === true) {
         pending.won = true;
       } else {
         this.explain?.set(pending.rule.id, 'limit-blocked');
-        this.cursor[lane] = (this.cursor[lane] as number) + 1;
+        this.advance(lane);
         this.open.push(lane);
       }
     }
@@ -222,16 +229,14 @@ class LimitedSelection {
 
   private collect(): Reward[] {
     let out: Reward[] | null = null;
-    for (const lane of this.lanes) {
-      for (const pending of lane) {
-        if (pending.won) {
-          this.explain?.set(pending.rule.id, 'rewarded');
-          out = appendTo(out, pending.rewards as Reward[]);
-        } else if (this.explain && !this.explain.has(pending.rule.id)) {
-          // Below its group's winner, never built: explain says why it did not reward.
-          const nothing = pending.rewards === null && buildRewards(pending.rule, this.ctx, this.atMs).length === 0;
-          this.explain.set(pending.rule.id, nothing ? 'nothing-to-issue' : 'group-taken');
-        }
+    for (const pending of this.pending) {
+      if (pending.won) {
+        this.explain?.set(pending.rule.id, 'rewarded');
+        out = appendTo(out, pending.rewards as Reward[]);
+      } else if (this.explain && !this.explain.has(pending.rule.id)) {
+        // Below its group's winner, never built: explain says why it did not reward.
+        const nothing = pending.rewards === null && buildRewards(pending.rule, this.ctx, this.atMs).length === 0;
+        this.explain.set(pending.rule.id, nothing ? 'nothing-to-issue' : 'group-taken');
       }
     }
     return out ?? [];
