@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { NonRetryableError, isRetryable } from '@incentive/platform';
 import { EVENT_TYPES, parseEvent, parseEventJson } from './events.js';
@@ -172,6 +173,16 @@ describe('parseEvent: rejections name the path and the reason', () => {
     expect(err.issues[0]).toEqual({ path, message: expect.stringContaining(reason) });
     expect(err.message.startsWith(path === '' ? reason.slice(0, 0) : `${path}: `)).toBe(true);
     expect(err.message).toContain(reason);
+  });
+
+  // The JSON path skips the guard walk for exact-shape events; whatever it rejects must be
+  // reported as parseEvent reports it (same code, path and reason).
+  it.each(cases.filter(([, input]) => isDeepStrictEqual(JSON.parse(JSON.stringify(input)), input)))('%s, from JSON text', (_name, input, path, reason, code = 'schema') => {
+    const r = parseEventJson(JSON.stringify(input));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe(code);
+    expect(r.error.issues[0]).toEqual({ path, message: expect.stringContaining(reason) });
   });
 
   it('lists every problem, and the message counts the rest', () => {

@@ -151,8 +151,8 @@ const parseOptions = { error: errorMap };
 export interface Validator<T> {
   zod: z.ZodType<T>;
   fast: Fast<T>;
-  /** `fast` for an input the caller owns (may return it, modified in place); see Field.owned. */
-  owned?: Fast<T>;
+  /** `fast` for inputs without extra keys, returning the input itself; see Field.exact. */
+  exact?: Fast<T>;
 }
 
 /** Chooses the validator for an input, or says why none applies. */
@@ -170,12 +170,23 @@ export function byDiscriminator<T>(key: string, schemas: Readonly<Record<string,
 }
 
 /**
- * Validate `input` against the schema `pick` chooses. `sized` says the caller already measured
- * the JSON size (the text path), so only keys, numbers and depth are walked. `owned` says nobody
- * else holds `input` (a fresh JSON.parse result): the value may then be `input` itself.
+ * Validate `input` against the schema `pick` chooses. `json` says `input` is a fresh JSON.parse
+ * result nobody else holds, of a text whose size was already checked: the value may then be
+ * `input` itself, and an input the schema's exact validator accepts needs no guard walk.
  */
-export function parseWith<T>(input: unknown, pick: SchemaPicker<T>, opts: { sized?: boolean; owned?: boolean } = {}): ParseResult<T> {
+export function parseWith<T>(input: unknown, pick: SchemaPicker<T>, opts: { json?: boolean } = {}): ParseResult<T> {
   if (!isPlainObject(input)) return fail('schema', [{ path: '', message: `must be a JSON object (got ${describe(input)})` }]);
+
+  if (opts.json === true) {
+    // The common case: exactly the contract's fields, all valid. Anything else (extra keys, an
+    // invalid or forbidden value, an unknown type) takes the guarded path below, which says what
+    // is wrong or strips the extra keys; `exact` has modified nothing.
+    const picked = pick(input);
+    if ('exact' in picked && picked.exact !== undefined) {
+      const value = picked.exact(input);
+      if (value !== INVALID) return { ok: true, value };
+    }
+  }
 
   let bound = scan(input, 0);
   if (bound < 0) {
@@ -183,7 +194,7 @@ export function parseWith<T>(input: unknown, pick: SchemaPicker<T>, opts: { size
     if (typeof found !== 'number') return fail(found.code, [found.issue]);
     bound = found;
   }
-  if (!opts.sized && bound > MAX_EVENT_BYTES) {
+  if (opts.json !== true && bound > MAX_EVENT_BYTES) {
     let bytes: number;
     try {
       bytes = Buffer.byteLength(JSON.stringify(input), 'utf8');
@@ -195,7 +206,7 @@ export function parseWith<T>(input: unknown, pick: SchemaPicker<T>, opts: { size
 
   const picked = pick(input);
   if (!('fast' in picked)) return fail('schema', [picked]);
-  const value = opts.owned === true && picked.owned !== undefined ? picked.owned(input) : picked.fast(input);
+  const value = picked.fast(input);
   if (value !== INVALID) return { ok: true, value };
   // Rejected: zod, the reference, says where and why (and decides, should the two ever disagree).
   const result = picked.zod.safeParse(input, parseOptions);
@@ -206,7 +217,7 @@ export function parseWith<T>(input: unknown, pick: SchemaPicker<T>, opts: { size
   );
 }
 
-const SIZED_OWNED = { sized: true, owned: true };
+const FROM_JSON = { json: true };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -234,5 +245,5 @@ export function parseJsonWith<T>(text: string | Uint8Array, pick: SchemaPicker<T
   } catch (err) {
     return fail('invalid_json', [{ path: '', message: `is not valid JSON: ${(err as Error).message}` }], err);
   }
-  return parseWith(value, pick, SIZED_OWNED);
+  return parseWith(value, pick, FROM_JSON);
 }

@@ -15,6 +15,24 @@ describe('parseInstant', () => {
     }
   });
 
+  it('equals Date.parse on every date-time it accepts (the pipeline relies on it for rule windows and expiry)', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    let accepted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const fraction = ['', `.${rand(10)}`, `.${String(rand(1000)).padStart(3, '0')}`, `.${String(rand(1e6)).padStart(6, '0')}`][rand(4)];
+      const offset = rand(3) === 0 ? 'Z' : `${rand(2) ? '+' : '-'}${p2(rand(24))}:${p2(rand(60))}`;
+      // Days up to 31 in every month: impossible dates must be refused by parseInstant, not shifted.
+      const s = `${String(rand(10_000)).padStart(4, '0')}-${p2(1 + rand(12))}-${p2(1 + rand(31))}T${p2(rand(24))}:${p2(rand(60))}:${p2(rand(60))}${fraction}${offset}`;
+      const ms = parseInstant(s);
+      if (Number.isNaN(ms)) continue;
+      accepted++;
+      expect(ms, s).toBe(Date.parse(s));
+    }
+    expect(accepted).toBeGreaterThan(18_000);
+  });
+
   it('returns NaN for text that is not an RFC 3339 date-time with offset', () => {
     for (const s of ['2026-01-01', '2026-01-01T00:00:00', '2026-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:00:00.Z', '2026-01-01T00:00:00+0100', 'x026-01-01T00:00:00Z', '2026-01-01T00:00:00Zjunk']) {
       expect(parseInstant(s), s).toBeNaN();

@@ -64,6 +64,35 @@ describe('createMemoryLimitStore', () => {
   });
 });
 
+describe('createMemoryLimitStore against a naive reference', () => {
+  it('grants and sums exactly as a plain list of consumptions would, for random out-of-order requests', () => {
+    let seed = 99;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const store = createMemoryLimitStore();
+    const entries = new Map<string, { at: number; amount: number }[]>();
+    const sum = (key: string, since: number | null) => (entries.get(key) ?? []).reduce((a, e) => a + (since === null || e.at > since ? e.amount : 0), 0);
+    let granted = 0;
+    for (let n = 0; n < 3000; n++) {
+      // Mostly in time order, with late and equal times; narrow windows, rare lifetime counters.
+      const atMs = (Math.floor(n / 3) + rand(30)) * DAY;
+      const counters = Array.from({ length: 1 + rand(3) }, () =>
+        counter({ key: `k${rand(10)}`, max: 3 + rand(10), amount: 1 + rand(3), sinceMs: rand(20) === 0 ? null : atMs - rand(40) * DAY }),
+      );
+      const expected = counters.every((c) => sum(c.key, c.sinceMs) + c.amount <= c.max);
+      expect(store.reserveNow([req(`r${n}`, atMs, counters)])).toEqual([expected]);
+      if (expected) {
+        granted++;
+        for (const c of counters) entries.set(c.key, [...(entries.get(c.key) ?? []), { at: atMs, amount: c.amount }]);
+      }
+      const key = `k${rand(10)}`;
+      const since = rand(3) === 0 ? null : rand(1000) * DAY;
+      expect(store.used(key, since)).toBe(sum(key, since));
+    }
+    expect(granted).toBeGreaterThan(100);
+    expect(granted).toBeLessThan(2900);
+  });
+});
+
 describe('limitKey', () => {
   it('puts customer counters under the customer hash tag and totals under the rule hash tag', () => {
     expect(limitKey('customer', 'welcome', 'lifetime', 'c-1')).toBe('{c:c-1}:limit:welcome:lifetime');

@@ -85,6 +85,28 @@ describe('groups', () => {
       ['last', 'matched', 'group-taken'],
     ]);
   });
+
+  it('explain still tells nothing-to-issue from group-taken below a group winner chosen through limits', async () => {
+    // Rewards below a group's winner are not built on the limits path; explain builds them to say why.
+    const rules = [
+      rule({ id: 'top', group: 'g', priority: 9, reward: badge('a'), limits: { total: { count: 5 } } }),
+      rule({ id: 'empty', group: 'g', priority: 5, reward: { kind: 'points', perUnit: 1 } }),
+      rule({ id: 'fine', group: 'g', priority: 1, reward: badge('c') }),
+    ];
+    const memory = createMemoryLimitStore();
+    const awaited: LimitStore = { reserve: (requests) => memory.reserve(requests) };
+    for (const limits of [createMemoryLimitStore(), awaited]) {
+      const ruleset = rulesetOf(rules);
+      const pipeline = createPipeline({ ruleset, evaluator: createEvaluator(ruleset), limits });
+      const r = await pipeline.process(undefined, purchase(0.5), { explain: true });
+      expect(r.rewards.map((x) => x.ruleId)).toEqual(['top']);
+      expect(r.explain?.rules.map((x) => [x.ruleId, x.selection])).toEqual([
+        ['top', 'rewarded'],
+        ['empty', 'nothing-to-issue'],
+        ['fine', 'group-taken'],
+      ]);
+    }
+  });
 });
 
 describe('limits', () => {
@@ -272,5 +294,46 @@ describe('createMemorySession', () => {
     await keeping.process(purchase(5));
     expect(keeping.facts('c1')).toMatchObject({ orders: 2, totalSpend: 15 });
     expect(keeping.facts('nobody')).toBeUndefined();
+  });
+
+  it('runs synchronously with an in-memory limit store, with the same results as through a store that must be awaited', async () => {
+    const rules = [
+      rule({ id: 'capped', group: 'g', priority: 9, reward: badge('a'), limits: { perCustomer: { count: 1, window: 'P30D' } } }),
+      rule({ id: 'base', group: 'g', priority: 1, reward: { kind: 'points', perUnit: 1 } }),
+      rule({ id: 'thanks', on: ['referral.credited'], reward: { kind: 'points', points: 5 }, limits: { total: { count: 1 } } }),
+    ];
+    const events = [
+      purchase(10, '2026-03-02T10:00:00Z', 'r1'),
+      purchase(20, '2026-03-03T10:00:00Z', 'r1'),
+      event('referral', { referrerId: 'r1' }, '2026-03-04T10:00:00Z', 'new1'),
+      event('referral', { referrerId: 'r1' }, '2026-03-05T10:00:00Z', 'new2'),
+    ];
+    const ruleset = rulesetOf(rules);
+    const sync = createMemorySession(createPipeline({ ruleset, evaluator: createEvaluator(ruleset), limits: createMemoryLimitStore() }));
+    const awaited = createMemorySession(setup(rules).pipeline);
+    const issued: string[] = [];
+    for (const e of events) {
+      const now = sync.process(e);
+      expect(now).not.toBeInstanceOf(Promise);
+      const later = awaited.process(e);
+      expect(later).toBeInstanceOf(Promise);
+      expect(await now).toEqual(await later);
+      for (const r of (await now).rewards) issued.push(r.ruleId);
+    }
+    // A group winner refused by its limit the second time, and a derived event's limit.
+    expect(issued).toEqual(['capped', 'base', 'thanks']);
+    expect(sync.state('r1')).toEqual(awaited.state('r1'));
+    expect(sync.state('r1')?.referrals).toBe(2);
+  });
+
+  it('process still returns a promise that rejects on a bad event; run and the session throw', async () => {
+    const ruleset = rulesetOf([rule({ id: 'a' })]);
+    const pipeline = createPipeline({ ruleset, evaluator: createEvaluator(ruleset), limits: createMemoryLimitStore() });
+    const bad = purchase(10, 'not a time');
+    const p = pipeline.process(undefined, bad);
+    expect(p).toBeInstanceOf(Promise);
+    await expect(p).rejects.toThrow(/occurredAt/);
+    expect(() => pipeline.run(undefined, bad)).toThrow(/occurredAt/);
+    expect(() => createMemorySession(pipeline).process(bad)).toThrow(/occurredAt/);
   });
 });
