@@ -4,11 +4,15 @@ import type { CommitRequest, FactsStore, LoadedCustomer, NewAppliedRecord, Outbo
 
 /** The slice of `@incentive/rules`' pipeline the worker calls. */
 export interface EventPipeline<S> {
-  process(
-    state: S | undefined,
-    event: IncentiveEvent,
-    ctx: { referrerKnown?: boolean },
-  ): Promise<{ state: S; rewards: Reward[]; derived: IncentiveEvent[] }>;
+  process(state: S | undefined, event: IncentiveEvent, ctx: { referrerKnown?: boolean }): Promise<PipelineOutput<S>>;
+  /** Optional: the same work, returning the result itself when nothing had to be awaited (no promise per event). */
+  run?(state: S | undefined, event: IncentiveEvent, ctx: { referrerKnown?: boolean }): PipelineOutput<S> | Promise<PipelineOutput<S>>;
+}
+
+export interface PipelineOutput<S> {
+  state: S;
+  rewards: Reward[];
+  derived: IncentiveEvent[];
 }
 
 /** The rules in force for one chunk (swapped atomically between chunks by the reloader). */
@@ -159,9 +163,10 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
             referrer === undefined
               ? {}
               : { referrerKnown: known.has(referrer) || (firstIndexOf.get(referrer) ?? Infinity) < item.index };
-          let result: Awaited<ReturnType<EventPipeline<S>['process']>>;
+          let result: PipelineOutput<S>;
           try {
-            result = await pipeline.process(state, event, ctx);
+            const out = pipeline.run ? pipeline.run(state, event, ctx) : pipeline.process(state, event, ctx);
+            result = out instanceof Promise ? await out : out;
           } catch (err) {
             if (err instanceof RetryableError) throw err;
             deps.onFailure?.(err, event);
