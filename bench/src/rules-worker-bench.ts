@@ -196,14 +196,19 @@ try {
   const rewardsConsumer = kafka.consumer({ groupId: `${runId}-lat-reader`, maxWaitTimeInMs: 100 });
   await rewardsConsumer.connect();
   await rewardsConsumer.subscribe({ topics: [`${lprefix}incentive.rewards`, `${lprefix}incentive.events`], fromBeginning: true });
+  // eachBatch, not eachMessage: the reader shares the two cores with the worker under test.
   await rewardsConsumer.run({
-    eachMessage: async ({ topic, message }) => {
-      const text = message.value!.toString();
-      if (topic.endsWith('.rewards')) {
-        const source = /"sourceEventId":"([^"]+)"/.exec(text)?.[1] ?? '';
-        if (!rewardAt.has(source)) rewardAt.set(source, Number(message.timestamp));
-      } else {
-        appendedAt.set(/"id":"([^"]+)"/.exec(text)?.[1] ?? '', Number(message.timestamp));
+    partitionsConsumedConcurrently: PARTITIONS,
+    eachBatch: async ({ batch }) => {
+      const rewards = batch.topic.endsWith('.rewards');
+      for (const message of batch.messages) {
+        const text = message.value!.toString();
+        if (rewards) {
+          const source = /"sourceEventId":"([^"]+)"/.exec(text)?.[1] ?? '';
+          if (!rewardAt.has(source)) rewardAt.set(source, Number(message.timestamp));
+        } else {
+          appendedAt.set(/"id":"([^"]+)"/.exec(text)?.[1] ?? '', Number(message.timestamp));
+        }
       }
     },
   });
