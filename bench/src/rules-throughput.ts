@@ -31,7 +31,10 @@ import { fmtRate, fmtRatio, measureAsync, measureSync, spread } from './lib/meas
 import type { Measured } from './lib/measure.js';
 import { syntheticEventLines } from './lib/synthetic-events.js';
 
+// `pnpm --filter @incentive/bench rules -- --flag` passes the `--` through; parseArgs would take it
+// as the end of options.
 const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
   options: {
     events: { type: 'string', default: '100000' },
     customers: { type: 'string', default: '6000' },

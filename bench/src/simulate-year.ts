@@ -16,7 +16,10 @@ import { parseArgs } from 'node:util';
 import { runCli } from '@incentive/cli';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// `pnpm --filter @incentive/bench simulate-year -- --flag` passes the `--` through; parseArgs would
+// take it as the end of options.
 const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
   options: {
     events: { type: 'string', default: '/tmp/incentive-bench/online-retail.jsonl' },
     csv: { type: 'string', default: resolve(ROOT, '../shared/data/online-retail/online-retail.csv.gz') },
