@@ -149,7 +149,9 @@ async function fullPathSection(ruleset: Ruleset, lines: readonly string[], round
         for (const l of lines) {
           const p = parseEventJson(l);
           if (!p.ok) continue;
-          rewards += (await s.process(p.value)).rewards.length;
+          // What simulate does: await only when a step had to (an async limit store or evaluator).
+          const out = s.process(p.value);
+          rewards += (out instanceof Promise ? await out : out).rewards.length;
         }
         return rewards;
       },
@@ -163,7 +165,9 @@ async function fullPathSection(ruleset: Ruleset, lines: readonly string[], round
         for (const o of objects) {
           const p = parseEvent(o);
           if (!p.ok) continue;
-          rewards += (await s.process(p.value)).rewards.length;
+          // What simulate does: await only when a step had to (an async limit store or evaluator).
+          const out = s.process(p.value);
+          rewards += (out instanceof Promise ? await out : out).rewards.length;
         }
         return rewards;
       },

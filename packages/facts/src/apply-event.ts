@@ -33,9 +33,17 @@ export type FactsNote =
 export interface ApplyResult {
   state: CustomerState;
   facts: CustomerFacts;
-  derived: IncentiveEvent[];
-  notes: FactsNote[];
+  /** Shared and frozen when empty (the common case): read, do not push. */
+  derived: readonly IncentiveEvent[];
+  /** Shared and frozen when empty (the common case): read, do not push. */
+  notes: readonly FactsNote[];
 }
+
+// Most events produce neither notes nor derived events; two fresh arrays per event were a visible
+// part of the reducer's garbage.
+const NO_NOTES: readonly FactsNote[] = Object.freeze([]);
+const NO_DERIVED: readonly IncentiveEvent[] = Object.freeze([]);
+
 
 type MutableState = { -readonly [K in keyof CustomerState]: CustomerState[K] };
 
@@ -119,13 +127,21 @@ function applyPurchase(s: MutableState, ms: number, occurredAt: string, minor: n
   s.orders += 1;
   s.totalMinor += minor;
   const day = utcDay(ms);
-  const copy = s.window.slice();
-  // Usually today's entry is the last one; a late purchase walks back to its own day.
-  let i = copy.length;
-  while (i > 0 && (copy[i - 1] as WindowDay)[0] > day) i--;
-  const prev = copy[i - 1];
-  if (prev !== undefined && prev[0] === day) copy[i - 1] = [day, prev[1] + minor, prev[2] + 1];
-  else copy.splice(i, 0, [day, minor, 1]);
+  const w = s.window;
+  const last = w[w.length - 1];
+  const copy = w.slice();
+  if (last === undefined || last[0] < day) {
+    copy.push([day, minor, 1]);
+  } else if (last[0] === day) {
+    copy[copy.length - 1] = [day, last[1] + minor, last[2] + 1];
+  } else {
+    // A late purchase: add to its own day, or insert that day in order.
+    let i = copy.length;
+    while (i > 0 && (copy[i - 1] as WindowDay)[0] > day) i--;
+    const prev = copy[i - 1];
+    if (prev !== undefined && prev[0] === day) copy[i - 1] = [day, prev[1] + minor, prev[2] + 1];
+    else copy.splice(i, 0, [day, minor, 1]);
+  }
   s.window = copy;
   s.windowMinor += minor;
   s.windowOrders += 1;
@@ -242,10 +258,10 @@ export function applyEvent(
     throw new FactsInputError('customerId', `event for "${event.customerId}" applied to the state of "${state.customerId}"`);
   }
   const before = state ?? initialState(event.customerId, ms, config);
-  const notes: FactsNote[] = [];
-  const derived: IncentiveEvent[] = [];
+  let notes: FactsNote[] | null = null;
+  let derived: IncentiveEvent[] | null = null;
   const s: MutableState = { ...before };
-  if (ms < before.asOfMs) notes.push('out_of_order');
+  if (ms < before.asOfMs) (notes ??= []).push('out_of_order');
   // Time-based facts are evaluated at the latest time seen, so a late event cannot flip tiers back.
   const asOf = ms > before.asOfMs ? ms : before.asOfMs;
   s.asOfMs = asOf;
@@ -259,10 +275,10 @@ export function applyEvent(
       const minor = toMinor(event.data.amount);
       s.refunds += 1;
       const applied = Math.min(minor, s.totalMinor);
-      if (applied < minor) notes.push('refund_exceeds_spend');
+      if (applied < minor) (notes ??= []).push('refund_exceeds_spend');
       s.totalMinor -= applied;
       slideWindow(s, asOf);
-      if (refundWindow(s, minor) > 0 && applied === minor) notes.push('refund_outside_window');
+      if (refundWindow(s, minor) > 0 && applied === minor) (notes ??= []).push('refund_outside_window');
       break;
     }
     case 'signup': {
@@ -270,12 +286,12 @@ export function applyEvent(
       if (s.signedUpAt === null) s.signedUpAt = event.occurredAt;
       if (d.birthday !== undefined) {
         const md = normaliseBirthday(d.birthday);
-        if (md === undefined) notes.push('invalid_birthday');
+        if (md === undefined) (notes ??= []).push('invalid_birthday');
         else s.birthday = md;
       }
       if (d.country !== undefined) s.country = d.country;
       if (d.referrerId !== undefined) {
-        if (d.referrerId === event.customerId) notes.push('self_referral');
+        if (d.referrerId === event.customerId) (notes ??= []).push('self_referral');
         else if (s.referrerId === null) s.referrerId = d.referrerId;
       }
       slideWindow(s, asOf);
@@ -283,10 +299,10 @@ export function applyEvent(
     }
     case 'referral': {
       const referrerId = event.data.referrerId;
-      if (referrerId === event.customerId) notes.push('self_referral');
-      else if (ctx?.referrerKnown !== true) notes.push('unknown_referrer');
-      else if (before.orders > 0) notes.push('referee_has_purchases');
-      else if (before.referralCredited) notes.push('referral_already_credited');
+      if (referrerId === event.customerId) (notes ??= []).push('self_referral');
+      else if (ctx?.referrerKnown !== true) (notes ??= []).push('unknown_referrer');
+      else if (before.orders > 0) (notes ??= []).push('referee_has_purchases');
+      else if (before.referralCredited) (notes ??= []).push('referral_already_credited');
       else {
         s.referralCredited = true;
         s.referrerId = referrerId;
@@ -298,7 +314,7 @@ export function applyEvent(
           source: 'rules-engine',
           data: { refereeId: event.customerId, sourceEventId: event.id },
         };
-        derived.push(credited);
+        (derived ??= []).push(credited);
       }
       slideWindow(s, asOf);
       break;
@@ -308,7 +324,7 @@ export function applyEvent(
       slideWindow(s, asOf);
       break;
     case 'inactivity':
-      if (event.data.lastPurchaseAt !== before.lastPurchaseAt) notes.push('inactivity_stale');
+      if (event.data.lastPurchaseAt !== before.lastPurchaseAt) (notes ??= []).push('inactivity_stale');
       slideWindow(s, asOf);
       break;
     default:
@@ -326,5 +342,5 @@ export function applyEvent(
   facts.segmentChanged = segment !== before.segment;
   s.tier = facts.tier;
   s.segment = segment;
-  return { state: s, facts, derived, notes };
+  return { state: s, facts, derived: derived ?? NO_DERIVED, notes: notes ?? NO_NOTES };
 }

@@ -105,6 +105,17 @@ function num2(s: string, i: number): number {
  * NaN when the text is not one. Fractions beyond milliseconds are truncated.
  */
 export function parseInstant(s: string): number {
+  // One event's time is parsed by the reducer, the pipeline and the calendar in turn: remember the last.
+  if (s === lastText) return lastMs;
+  lastMs = parseInstantUncached(s);
+  lastText = s;
+  return lastMs;
+}
+
+let lastText = '';
+let lastMs = NaN;
+
+function parseInstantUncached(s: string): number {
   const len = s.length;
   if (len < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
     return NaN;

@@ -12,7 +12,7 @@ export interface EventPipeline<S> {
 export interface PipelineOutput<S> {
   state: S;
   rewards: Reward[];
-  derived: IncentiveEvent[];
+  derived: readonly IncentiveEvent[];
 }
 
 /** The rules in force for one chunk (swapped atomically between chunks by the reloader). */

@@ -62,7 +62,9 @@ export async function runSimulation(lines: AsyncIterable<string> | Iterable<stri
   const process = async (event: IncentiveEvent, lineNo: number): Promise<void> => {
     let out;
     try {
-      out = await session.process(event, ctx);
+      const pending = session.process(event, ctx);
+      // The in-memory pipeline answers synchronously; awaiting anyway costs a microtask per event.
+      out = pending instanceof Promise ? await pending : pending;
     } catch (err) {
       const e = err as Error;
       countReject(summary, `processing failed: ${e.name}: ${e.message}`);

@@ -42,8 +42,8 @@ export interface PipelineResult {
   facts: CustomerFacts;
   rewards: Reward[];
   /** Events to process next (referral.credited, under the referrer's key). */
-  derived: IncentiveEvent[];
-  notes: FactsNote[];
+  derived: readonly IncentiveEvent[];
+  notes: readonly FactsNote[];
   /** Rules whose conditions threw on this input (counted as not matching); present only when non-empty. */
   evaluationErrors?: Evaluation['errors'];
   explain?: PipelineExplanation;
