@@ -259,7 +259,9 @@ try {
   const withWarmup: number[] = [];
   // p99 per 1/5 of the measured window (by append time): a tail that grows along the run means the
   // worker falls behind at this rate; a flat one, per-cycle delays.
-  const measuredFrom = Math.min(...appendedAt.values()) + WARMUP_SECONDS * 1000;
+  let firstAppend = Infinity;
+  for (const t of appendedAt.values()) if (t < firstAppend) firstAppend = t;
+  const measuredFrom = firstAppend + WARMUP_SECONDS * 1000;
   const fifths: number[][] = [[], [], [], [], []];
   for (const [source, at] of rewardAt) {
     const appended = appendedAt.get(source);
