@@ -27,7 +27,7 @@ const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 15);
  * first-use costs. Load runs this long at the same rate before the measured window; the p99 of the
  * whole run, warm-up included, is reported too.
  */
-const WARMUP_SECONDS = Number(env.BENCH_LATENCY_WARMUP_SECONDS ?? 5);
+const WARMUP_SECONDS = Number(env.BENCH_LATENCY_WARMUP_SECONDS ?? 10);
 /** The naive worker drains the full stream for this long (it would need minutes for all of it). */
 const NAIVE_SECONDS = Number(env.BENCH_NAIVE_SECONDS ?? 60);
 const brokers = env.KAFKA_BROKERS!;
