@@ -100,6 +100,7 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
   const committedOffsets = new Map<string, string>();
   let lastCommitAt = Date.now();
   let commitInFlight: Promise<void> | null = null;
+  let trailingCommit: NodeJS.Timeout | null = null;
 
   async function commitAcknowledged(): Promise<void> {
     const offsets = [...acknowledged.entries()].filter(([key, o]) => committedOffsets.get(key) !== o.offset);
@@ -109,7 +110,19 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
   }
 
   function commitInBackground(): void {
-    if (commitInFlight !== null || Date.now() - lastCommitAt < deps.commitIntervalMs) return;
+    const wait = lastCommitAt + deps.commitIntervalMs - Date.now();
+    if (commitInFlight !== null || wait > 0) {
+      // Too early (or one is running): commit once the interval is over, so that the last chunks
+      // before a quiet spell are committed too (lag, and operators' tools, read committed offsets).
+      trailingCommit ??= setTimeout(
+        () => {
+          trailingCommit = null;
+          if (!stopping) commitInBackground();
+        },
+        Math.max(wait, 10),
+      ).unref();
+      return;
+    }
     lastCommitAt = Date.now();
     commitInFlight = commitAcknowledged()
       .catch((err: unknown) => log.warn({ err }, 'background offset commit failed; retried at the next interval'))
@@ -327,6 +340,7 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
     async stop(): Promise<void> {
       if (!started || stopping) return;
       stopping = true;
+      if (trailingCommit !== null) clearTimeout(trailingCommit);
       // What is acknowledged now; a batch still running commits its own chunks when it ends.
       await commitInFlight;
       await commitAcknowledged().catch((err: unknown) => log.warn({ err }, 'offset commit at stop failed; those events are redelivered (idempotent)'));
