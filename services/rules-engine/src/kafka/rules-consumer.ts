@@ -12,7 +12,7 @@ export interface Topics {
 }
 
 export interface RulesConsumerDeps {
-  consumer: Pick<Consumer, 'connect' | 'subscribe' | 'run' | 'stop' | 'disconnect' | 'on' | 'events' | 'commitOffsets'>;
+  consumer: Pick<Consumer, 'connect' | 'subscribe' | 'run' | 'stop' | 'disconnect' | 'on' | 'events'>;
   producer: Pick<Producer, 'connect' | 'disconnect' | 'sendBatch'>;
   processChunk: (topic: string, partition: number, messages: ConsumedMessage[]) => Promise<ChunkResult>;
   markPublished: (entries: ChunkResult['toMarkPublished']) => Promise<void>;
@@ -92,21 +92,22 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
    * Offset commits. kafkajs' autoCommit commits after every batch, a coordinator round trip that
    * ended every fetch cycle (all partitions of a broker are fetched together, and fetched again only
    * when every one of their batches is done): 16 ms on average in the latency benchmark. So the
-   * worker commits itself: the acknowledged chunks' offsets, at most every `commitIntervalMs`, in
-   * the background (0: after every chunk, awaited), before rejoining on a rebalance and on stop.
-   * A commit that fails or never happens only means a longer redelivery, which is idempotent.
+   * worker commits itself what kafkajs has resolved (acknowledged chunks, and control records or
+   * aborted messages kafkajs skips on its own), at most every `commitIntervalMs`, in the background
+   * (0: after every chunk, awaited), before rejoining on a rebalance and on stop. kafkajs' offset
+   * manager only holds the current assignment's offsets. A commit that fails or never happens only
+   * means a longer redelivery, which is idempotent.
    */
-  const acknowledged = new Map<string, { topic: string; partition: number; offset: string }>();
-  const committedOffsets = new Map<string, string>();
+  let committer: Pick<EachBatchPayload, 'uncommittedOffsets' | 'commitOffsetsIfNecessary'> | null = null;
   let lastCommitAt = Date.now();
   let commitInFlight: Promise<void> | null = null;
   let trailingCommit: NodeJS.Timeout | null = null;
 
   async function commitAcknowledged(): Promise<void> {
-    const offsets = [...acknowledged.entries()].filter(([key, o]) => committedOffsets.get(key) !== o.offset);
-    if (offsets.length === 0) return;
-    await consumer.commitOffsets(offsets.map(([, o]) => o));
-    for (const [key, o] of offsets) committedOffsets.set(key, o.offset);
+    if (committer === null) return;
+    const offsets = committer.uncommittedOffsets();
+    if (offsets.topics.length === 0) return;
+    await committer.commitOffsetsIfNecessary(offsets);
   }
 
   function commitInBackground(): void {
@@ -172,13 +173,13 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
   consumer.on(consumer.events.HEARTBEAT, touch);
   consumer.on(consumer.events.FETCH_START, touch);
   consumer.on(consumer.events.START_BATCH_PROCESS, touch);
-  consumer.on(consumer.events.END_BATCH_PROCESS, touch);
+  consumer.on(consumer.events.END_BATCH_PROCESS, () => {
+    touch();
+    // Also after batches kafkajs resolved without us (only control records, e.g. a transaction marker).
+    if (started && !stopping && deps.commitIntervalMs > 0) commitInBackground();
+  });
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     touch();
-    // A new assignment starts from the group's committed offsets; what we knew of revoked
-    // partitions must not be committed over their new owner's progress.
-    acknowledged.clear();
-    committedOffsets.clear();
     health.joined = true;
     health.crashed = false;
     health.joins += 1;
@@ -212,6 +213,7 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
 
   async function handleBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
+    committer = p;
     const plog = log.child({ topic: batch.topic, partition: batch.partition });
     let resume: (() => void) | undefined;
 
@@ -268,7 +270,6 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
       for (const [outcome, n] of counts) metrics.eventsProcessed.inc({ outcome }, n);
       // Resolving moves kafkajs' fetch position; the commit is ours (see commitAcknowledged).
       p.resolveOffset(last.offset);
-      acknowledged.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() });
       if (deps.commitIntervalMs === 0) await commitAcknowledged();
       else commitInBackground();
       const now = Date.now();
