@@ -156,6 +156,8 @@ async function fullPathSection(ruleset: Ruleset, lines: readonly string[], round
         return rewards;
       },
     },
+    // Its own loop, not a shared helper with the row above: one shared function would see both
+    // input shapes at its call sites and measure polymorphic code for both rows.
     {
       key: 'fullObj',
       label: 'full path from a parsed object: parseEvent -> session.process',
