@@ -173,7 +173,9 @@ describe('incentive import online-retail (fixture)', () => {
   });
 });
 
-const REAL_FILE = resolve(fileURLToPath(import.meta.url), '../../../../../../shared/data/online-retail/online-retail.csv.gz');
+// Beside the repository (`../shared`), or where scripts/test found it for a clone made elsewhere.
+const SHARED_DIR = process.env.INCENTIVE_SHARED_DIR ?? resolve(fileURLToPath(import.meta.url), '../../../../../../shared');
+const REAL_FILE = resolve(SHARED_DIR, 'data/online-retail/online-retail.csv.gz');
 
 describe('incentive import online-retail (the real year)', () => {
   // The data set lives outside the repository (see its README). A developer without it skips this
