@@ -21,6 +21,8 @@ const env = process.env;
 const N = Number(env.BENCH_EVENTS ?? 200_000);
 const NAIVE_MAX = Number(env.BENCH_NAIVE_EVENTS ?? 20_000);
 const PARTITIONS = Number(env.BENCH_PARTITIONS ?? 6);
+/** Consumer-group members per process, for (a) and (c) alike (the worker's KAFKA_CONSUMERS). */
+const MEMBERS = Number(env.BENCH_MEMBERS ?? 3);
 const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 15);
 /**
  * The latency worker is a fresh process: the first seconds of load also measure its JIT warm-up and
@@ -148,6 +150,9 @@ try {
   console.error(`[bench] preloaded ${N} + ${NAIVE_MAX} events (${PARTITIONS} partitions) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const results: VariantResult[] = [];
+  // BENCH_VARIANTS=a,c: only those throughput rows (by the label's first word) and, unless it lists
+  // `lat`, no latency run: for iterating on one variant. The full report needs every row.
+  const only = env.BENCH_VARIANTS?.split(',');
   // BENCH_LATENCY_ONLY=1 (with BENCH_LATENCY_RATE): only the latency part, for looking at tails.
   const latencyOnly = env.BENCH_LATENCY_ONLY === '1' && env.BENCH_LATENCY_RATE !== undefined;
   const runs = latencyOnly ? [] : [
@@ -158,6 +163,7 @@ try {
     { label: 'c worker (first part)', mode: 'worker', prefix: prefixB, target: NAIVE_MAX },
   ];
   for (const [i, run] of runs.entries()) {
+    if (only && !only.includes(run.label.split(' ')[0] as string)) continue;
     const redisPrefix = `${runId}-${i}:`;
     redisPrefixes.push(redisPrefix);
     const r = await runVariant(run.mode, {
@@ -171,6 +177,8 @@ try {
       BENCH_GROUP: `${runId}-${i}`,
       BENCH_REDIS_PREFIX: redisPrefix,
       KAFKA_PARTITIONS_CONCURRENTLY: String(PARTITIONS),
+      KAFKA_CONSUMERS: String(MEMBERS),
+      BENCH_MEMBERS: String(MEMBERS),
       ...('timeLimitMs' in run ? { BENCH_TIME_LIMIT_MS: String(run.timeLimitMs) } : {}),
     });
     r.mode = run.label;
@@ -180,6 +188,12 @@ try {
   }
   const common = { KAFKA_BROKERS: brokers, REDIS_URL: redisUrl, BENCH_RULES: rulesDir };
 
+  if (only && !only.includes('lat')) {
+    const rate = (r: VariantResult) => r.events / (r.elapsedMs / 1000);
+    for (const r of results) console.log(`${r.mode}: ${rate(r).toFixed(0)} events/s, ${(r.cpuMs / r.events).toFixed(3)} CPU ms/event, Redis ${(r.redisCpuMs / r.events).toFixed(3)}`);
+    await cleanup();
+    process.exit(0);
+  }
   // ---- latency at 50% of (c)'s peak rate
   const worker = results.find((r) => r.mode === 'c worker');
   const peak = worker ? worker.events / (worker.elapsedMs / 1000) : Number(env.BENCH_LATENCY_RATE) * 2;
@@ -303,8 +317,12 @@ try {
   ];
   if (!latencyOnly) console.log(lines.join('\n'));
 } finally {
-  if (createdTopics.length > 0) await admin.deleteTopics({ topics: createdTopics }).catch(() => undefined);
-  for (const p of redisPrefixes) await deleteRedisPrefix(p).catch(() => undefined);
+  await cleanup();
+}
+
+async function cleanup(): Promise<void> {
+  if (createdTopics.length > 0) await admin.deleteTopics({ topics: createdTopics.splice(0) }).catch(() => undefined);
+  for (const p of redisPrefixes.splice(0)) await deleteRedisPrefix(p).catch(() => undefined);
   await admin.disconnect();
   redis.disconnect();
 }

@@ -53,24 +53,35 @@ const doneOrTimedOut = () => processed >= target || (cpuAtFirst !== undefined &&
 const kafka = new Kafka({ brokers, clientId: `bench-${mode}`, logLevel: logLevel.NOTHING });
 
 if (mode === 'passthrough') {
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
-  consumer.on(consumer.events.GROUP_JOIN, startClock);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await Promise.all([consumer.connect(), producer.connect()]);
-  await consumer.subscribe({ topics: [input], fromBeginning: true });
-  await consumer.run({
-    partitionsConsumedConcurrently: 6,
-    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
-      await producer.sendBatch({ topicMessages: [{ topic: output, messages: batch.messages.map((m): Message => ({ key: m.key, value: m.value })) }], acks: -1 });
-      resolveOffset(batch.lastOffset());
-      await commitOffsetsIfNecessary();
-      markProcessed(batch.messages.length);
-    },
-  });
+  // BENCH_MEMBERS group members in this process, each with its own producer: what the worker does
+  // with KAFKA_CONSUMERS, so that the ceiling is measured the same way.
+  const members = await Promise.all(
+    Array.from({ length: Number(env.BENCH_MEMBERS ?? 1) }, async () => {
+      const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
+      consumer.on(consumer.events.GROUP_JOIN, startClock);
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await Promise.all([consumer.connect(), producer.connect()]);
+      await consumer.subscribe({ topics: [input], fromBeginning: true });
+      return { consumer, producer };
+    }),
+  );
+  for (const { consumer, producer } of members) {
+    await consumer.run({
+      partitionsConsumedConcurrently: 6,
+      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
+        await producer.sendBatch({ topicMessages: [{ topic: output, messages: batch.messages.map((m): Message => ({ key: m.key, value: m.value })) }], acks: -1 });
+        resolveOffset(batch.lastOffset());
+        await commitOffsetsIfNecessary();
+        markProcessed(batch.messages.length);
+      },
+    });
+  }
   await waitUntil(() => processed >= target);
   await finish(async () => {
-    await consumer.disconnect();
-    await producer.disconnect();
+    for (const { consumer, producer } of members) {
+      await consumer.disconnect();
+      await producer.disconnect();
+    }
   });
 } else if (mode === 'naive') {
   // What a straightforward first version looks like: every Redis command and every send awaited in turn.
@@ -126,10 +137,19 @@ if (mode === 'passthrough') {
   const redis = createRedisClient({ url: config.REDIS_URL, name: 'bench-worker' });
   // The client main.ts builds (its producers memoise key -> partition).
   const workerKafka = createKafka({ brokers, clientId: 'bench-worker', logger });
-  const worker = createRulesWorker({ config, logger, kafka: workerKafka, redis });
+  // The clock starts when the first member joined its group, as for the other variants.
+  const clocked = {
+    admin: workerKafka.admin.bind(workerKafka),
+    producer: workerKafka.producer.bind(workerKafka),
+    consumer: (cfg: Parameters<typeof workerKafka.consumer>[0]) => {
+      const consumer = workerKafka.consumer(cfg);
+      consumer.on(consumer.events.GROUP_JOIN, startClock);
+      return consumer;
+    },
+  };
+  const worker = createRulesWorker({ config, logger, kafka: clocked, redis });
   await worker.start();
   while (!worker.health().joined) await new Promise((r) => setTimeout(r, 5));
-  startClock();
   process.stdout.write('{"ready":true}\n');
   const count = async () => (await worker.metrics.eventsProcessed.get()).values.reduce((s, v) => s + v.value, 0);
   for (;;) {

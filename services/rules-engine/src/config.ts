@@ -36,7 +36,13 @@ export const configSchema = z.object({
   KAFKA_MAX_BYTES_PER_PARTITION: envInt(1_048_576, { min: 1024 }),
   /** Longest a fetch waits on the broker for new data; also bounds how long a graceful stop waits for the fetch in flight. */
   KAFKA_MAX_WAIT_MS: envInt(1_000, { min: 10, max: 30_000 }),
-  /** Partitions processed concurrently by one worker (each one still strictly in order). */
+  /**
+   * Consumer-group members this process runs, each with its own fetcher and producer. kafkajs
+   * fetches again only when every partition of the previous fetch is done, and the idempotent
+   * producer sends one request at a time: more members let partitions move on independently.
+   */
+  KAFKA_CONSUMERS: envInt(1, { min: 1, max: 64 }),
+  /** Partitions processed concurrently by one member (each one still strictly in order). */
   KAFKA_PARTITIONS_CONCURRENTLY: envInt(4, { min: 1, max: 64 }),
   /**
    * Offsets of acknowledged chunks are committed at most this often (0: after every chunk). Never

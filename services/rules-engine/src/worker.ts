@@ -5,7 +5,7 @@ import { createOpsServer, type Logger } from '@incentive/platform';
 import { parseCustomerState, type CustomerState } from '@incentive/facts';
 import type { Config } from './config.js';
 import { createChunkProcessor, type RulesSnapshot } from './chunk-processor.js';
-import { createRulesConsumer } from './kafka/rules-consumer.js';
+import { createRulesConsumer, type ConsumerHealth } from './kafka/rules-consumer.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createRedisFactsStore } from './redis/facts-store.js';
 import { createKeyLayout } from './redis/keys.js';
@@ -86,30 +86,50 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
     onFailure: (err, event) => log.error({ err, eventId: event.id, type: event.type }, 'event processing failed, dead-lettered'),
   });
 
-  const consumer = createRulesConsumer({
-    consumer: deps.kafka.consumer({
-      groupId: config.KAFKA_GROUP_ID,
-      sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
-      rebalanceTimeout: config.KAFKA_REBALANCE_TIMEOUT_MS,
-      heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
-      maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
-      maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
+  // KAFKA_CONSUMERS group members in this process, each with its own fetcher and producer: kafkajs
+  // fetches again only when every partition of the previous fetch is done, and an idempotent
+  // producer has one request in flight, so a single member makes all of its partitions wait for the
+  // slowest one and queue behind each other's sends.
+  const consumers = Array.from({ length: config.KAFKA_CONSUMERS }, () =>
+    createRulesConsumer({
+      consumer: deps.kafka.consumer({
+        groupId: config.KAFKA_GROUP_ID,
+        sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+        rebalanceTimeout: config.KAFKA_REBALANCE_TIMEOUT_MS,
+        heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+        maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
+        maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
+      }),
+      producer: deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+      processChunk,
+      markPublished: (entries) => facts.markPublished(entries),
+      topics: { events: topics.events, rewards: topics.rewards, eventsDlq: topics.eventsDlq },
+      chunkSize: config.CHUNK_SIZE,
+      partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
+      commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+      fromBeginning: config.KAFKA_FROM_BEGINNING,
+      retry: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS },
+      metrics,
+      logger,
+      onFatal: deps.onFatal,
+      beforePublish:
+        config.TEST_SLOW_CHUNK_MS > 0 ? () => new Promise<void>((r) => setTimeout(r, config.TEST_SLOW_CHUNK_MS)) : undefined,
     }),
-    producer: deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
-    processChunk,
-    markPublished: (entries) => facts.markPublished(entries),
-    topics: { events: topics.events, rewards: topics.rewards, eventsDlq: topics.eventsDlq },
-    chunkSize: config.CHUNK_SIZE,
-    partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
-    commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
-    fromBeginning: config.KAFKA_FROM_BEGINNING,
-    retry: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS },
-    metrics,
-    logger,
-    onFatal: deps.onFatal,
-    beforePublish:
-      config.TEST_SLOW_CHUNK_MS > 0 ? () => new Promise<void>((r) => setTimeout(r, config.TEST_SLOW_CHUNK_MS)) : undefined,
-  });
+  );
+
+  /** The members together: joined when all are, crashed when any is, as active as the quietest. */
+  function health(): ConsumerHealth & { members: number; membersJoined: number } {
+    const all = consumers.map((c) => c.health());
+    return {
+      members: all.length,
+      membersJoined: all.filter((h) => h.joined).length,
+      joined: all.every((h) => h.joined),
+      crashed: all.some((h) => h.crashed),
+      lastActivityMs: Math.min(...all.map((h) => h.lastActivityMs)),
+      joins: all.reduce((n, h) => n + h.joins, 0),
+      rebalancesDuringBatch: all.reduce((n, h) => n + h.rebalancesDuringBatch, 0),
+    };
+  }
 
   async function redisAnswers(): Promise<boolean> {
     try {
@@ -127,12 +147,12 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
     registry: metrics.registry,
     logger: log,
     liveness: async () => {
-      const h = consumer.health();
+      const h = health();
       const idleMs = Date.now() - h.lastActivityMs;
       return { ok: !h.crashed && idleMs < config.LIVENESS_STALE_MS, detail: { crashed: h.crashed, idleMs } };
     },
     readiness: async () => {
-      const h = consumer.health();
+      const h = health();
       const redisOk = await redisAnswers();
       return { ok: h.joined && redisOk, detail: { groupJoined: h.joined, redis: redisOk, rulesetVersion: rules.version() } };
     },
@@ -143,7 +163,7 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
     metrics,
     rules,
     topics,
-    health: () => consumer.health(),
+    health,
     httpPort: () => ops.port(),
     async start(): Promise<void> {
       if (started) return;
@@ -160,13 +180,14 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
         }
       }
       await ops.start();
-      await consumer.start();
+      // Together, so that the members usually join in one rebalance rather than one each.
+      await Promise.all(consumers.map((c) => c.start()));
       log.info({ groupId: config.KAFKA_GROUP_ID, topic: topics.events, rulesetVersion: rules.version() }, 'rules worker started');
     },
     async stop(): Promise<void> {
       if (!started) return;
       started = false;
-      await consumer.stop();
+      await Promise.all(consumers.map((c) => c.stop()));
       await rules.stop();
       await ops.stop();
     },

@@ -1,3 +1,4 @@
+import { AssignerProtocol } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BASIC_RULES,
@@ -66,5 +67,55 @@ describe('rules worker: rebalance', () => {
     for (const r of expected) for (const copy of got.get(r.rewardId)!) expect(copy).toEqual(r);
     expect(rewards.items).toHaveLength(expected.length);
     console.info(`rebalance: ${expected.length} rewards; events handled by A ${byA}, by B ${byB} (redelivered ones counted as duplicate/republished)`);
+  });
+
+  it('several members in one process (KAFKA_CONSUMERS=3): partitions spread over them, stopped and restarted mid-stream, every reward exactly once', async () => {
+    const rules = makeRulesDir(BASIC_RULES);
+    cleanups.push(() => rules.cleanup());
+    const env = await createTestEnv({ rulesDir: rules.dir, partitions: 6, extra: { CHUNK_SIZE: '20', KAFKA_CONSUMERS: '3' } });
+    cleanups.push(() => deleteTopics(env));
+    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+    const events: EventInput[] = [];
+    for (let c = 0; c < 60; c++) events.push(signup(`s-${c}`, `k-${c}`, c));
+    for (let k = 0; k < 10; k++) for (let c = 0; c < 60; c++) events.push(purchase(`p-${c}-${k}`, `k-${c}`, 100 + k * 100 + c, 2 + ((c * 7 + k) % 50)));
+    const expected = await simulate(rules.dir, events);
+
+    const rewards = await collectRewards(env);
+    cleanups.push(() => rewards.stop());
+    const producer = await connectProducer(env);
+    cleanups.push(() => producer.disconnect());
+
+    const first = await startWorker(env, { TEST_SLOW_CHUNK_MS: '20' });
+    cleanups.push(() => first.stop());
+    await waitFor(() => first.worker.health().joined, { timeoutMs: 60_000, message: 'all three members joined' });
+    expect(first.worker.health()).toMatchObject({ members: 3, membersJoined: 3 });
+    const admin = env.kafka.admin();
+    await admin.connect();
+    cleanups.push(() => admin.disconnect());
+    // Three members of the group, every one of them holding partitions.
+    const group = await waitFor(
+      async () => {
+        const [g] = (await admin.describeGroups([env.groupId])).groups;
+        return g?.state === 'Stable' && g.members.length === 3 ? g : undefined;
+      },
+      { timeoutMs: 60_000, message: 'a stable group of three members' },
+    );
+    for (const m of group.members) {
+      const assignment = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
+      expect(Object.values(assignment?.assignment ?? {}).flat().length).toBeGreaterThan(0);
+    }
+
+    await produceEvents(producer, env.topics.events, events);
+    await waitFor(() => rewards.items.length >= expected.length * 0.3, { timeoutMs: 60_000, message: 'under way' });
+    // A graceful stop of all members mid-stream, then a fresh process with three members again.
+    await first.stop();
+    const second = await startWorker(env);
+    cleanups.push(() => second.stop());
+    await waitFor(() => new Set(rewards.items.map((r) => r.rewardId)).size >= expected.length, { timeoutMs: 120_000, message: `all ${expected.length} rewards` });
+
+    const got = byId(rewards.items);
+    expect([...got.keys()].sort()).toEqual(expected.map((r) => r.rewardId).sort());
+    for (const r of expected) for (const copy of got.get(r.rewardId)!) expect(copy).toEqual(r);
+    expect(rewards.items).toHaveLength(expected.length);
   });
 });
