@@ -10,12 +10,19 @@ interface State {
 }
 
 /** FactsStore with the same contract as the Redis one, in memory: lets the orchestration be tested on its own. */
-function memoryFacts(): FactsStore<State> & { rows: Map<string, { version: number; state: State; applied: Map<string, AppliedRecord> }>; corrupt: Set<string> } {
+function memoryFacts(options: { checksAbsent?: boolean } = {}): FactsStore<State> & {
+  rows: Map<string, { version: number; state: State; applied: Map<string, AppliedRecord> }>;
+  corrupt: Set<string>;
+  /** Ids of absent checks whose member is "present" (granted by an earlier run). */
+  granted: Set<string>;
+} {
   const rows = new Map<string, { version: number; state: State; applied: Map<string, AppliedRecord> }>();
   const corrupt = new Set<string>();
+  const grantedIds = new Set<string>();
   return {
     rows,
     corrupt,
+    granted: grantedIds,
     async load(requests) {
       const out = new Map<string, LoadedCustomer<State>>();
       for (const { customerId, eventIds } of requests) {
@@ -40,7 +47,8 @@ function memoryFacts(): FactsStore<State> & { rows: Map<string, { version: numbe
     async commit(requests) {
       // All or nothing, as one group of the Redis store.
       const stale = requests.filter((r) => (rows.get(r.customerId)?.version ?? 0) !== r.expectedVersion).map((r) => r.customerId);
-      if (stale.length > 0) return stale;
+      const granted = requests.flatMap((r) => (r.absent ?? []).map((c) => c.id)).filter((id) => grantedIds.has(id));
+      if (stale.length > 0 || granted.length > 0) return { stale, granted };
       for (const { customerId, state, applied } of requests) {
         const row = rows.get(customerId) ?? { version: 0, state, applied: new Map() };
         row.version += 1;
@@ -48,8 +56,9 @@ function memoryFacts(): FactsStore<State> & { rows: Map<string, { version: numbe
         for (const a of applied) row.applied.set(a.eventId, { origin: a.origin, published: a.outbox.length === 0, outbox: a.outbox });
         rows.set(customerId, row);
       }
-      return [];
+      return { stale: [], granted: [] };
     },
+    checksAbsent: options.checksAbsent ?? false,
     async markPublished(entries) {
       for (const e of entries) {
         const a = rows.get(e.customerId)?.applied.get(e.eventId);
@@ -164,5 +173,35 @@ describe('chunk processor', () => {
     const referral = (id: string, customerId: string, referrerId: string) => ({ id, type: 'referral', customerId, occurredAt: '2026-03-01T10:00:00Z', data: { referrerId } });
     await run('t', 0, [msg(referral('r1', 'new1', 'ghost')), msg(purchase('h1', 'host')), msg(referral('r2', 'new2', 'host'))]);
     expect(seen).toEqual([false, undefined, true]);
+  });
+
+  it.each([true, false])('refusals answered from memory are checked by the facts commit when the store can (checksAbsent: %s), else by verify()', async (checksAbsent) => {
+    const facts = memoryFacts({ checksAbsent });
+    const calls: string[] = [];
+    const scoped = () => ({
+      pipeline,
+      verify: async () => {
+        calls.push('verify');
+      },
+      takeChecks: () => {
+        calls.push('takeChecks');
+        return [{ id: 'req-1', keys: ['k'], members: ['req-1|1'] }];
+      },
+      granted: (ids: string[]) => new RetryableError(`granted earlier: ${ids.join()}`),
+    });
+    const run = createChunkProcessor({ facts, rules: () => ({ version: 'v1', pipeline, scoped }) });
+    facts.granted.add('req-1');
+    if (checksAbsent) {
+      // The commit finds the member: nothing written, the chunk fails as retryable.
+      await expect(run('t', 0, [msg(purchase('h1', 'hal'))])).rejects.toThrow('granted earlier: req-1');
+      expect(facts.rows.has('hal')).toBe(false);
+      expect(calls).toEqual(['takeChecks']);
+      facts.granted.clear();
+      calls.length = 0;
+    }
+    const r = await run('t', 0, [msg(purchase('h1', 'hal'))]);
+    expect(r.outcomes).toEqual(['rewarded']);
+    expect(facts.rows.get('hal')!.state.seen).toEqual(['h1']);
+    expect(calls).toEqual(checksAbsent ? ['takeChecks'] : ['verify']);
   });
 });

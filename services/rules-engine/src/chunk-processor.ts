@@ -1,6 +1,6 @@
 import { RetryableError } from '@incentive/platform';
 import { parseEventJson, type IncentiveEvent, type Reward } from '@incentive/events';
-import type { CommitRequest, FactsStore, LoadedCustomer, NewAppliedRecord, OutboxMessage } from './redis/facts-store.js';
+import type { AbsentMembers, CommitOutcome, CommitRequest, FactsStore, LoadedCustomer, NewAppliedRecord, OutboxMessage } from './redis/facts-store.js';
 
 /** The slice of `@incentive/rules`' pipeline the worker calls. */
 export interface EventPipeline<S> {
@@ -21,9 +21,16 @@ export interface RulesSnapshot<S> {
   pipeline: EventPipeline<S>;
   /**
    * Optional: a pipeline for one customer's events of one chunk whose limit store may answer
-   * repeated refusals from memory; `verify()` (retryable failure) runs before the customer commits.
+   * repeated refusals from memory. Before the customer commits, its refusals answered from memory
+   * are checked: by the commit itself when the facts store `checksAbsent` (`takeChecks`; a failed
+   * check is reported through `granted`, which returns the retryable error), else by `verify()`.
    */
-  scoped?: () => { pipeline: EventPipeline<S>; verify(): Promise<void> };
+  scoped?: () => {
+    pipeline: EventPipeline<S>;
+    verify(): Promise<void>;
+    takeChecks?(): AbsentMembers[];
+    granted?(ids: string[]): Error;
+  };
 }
 
 /** The fields of a consumed record the worker reads (kafkajs `KafkaMessage` has them). */
@@ -64,6 +71,8 @@ export interface ChunkProcessorDeps<S> {
   /** Non-retryable failure of the pure core for one event (a bug or an unexpected input): logged, dead-lettered. */
   onFailure?: (err: unknown, event: IncentiveEvent) => void;
 }
+
+const NOTHING_REFUSED: CommitOutcome = { stale: [], granted: [] };
 
 interface ValidItem {
   index: number;
@@ -124,6 +133,7 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
     const outboxByIndex = new Map<number, OutboxMessage[]>();
     const toMarkPublished: ChunkResult['toMarkPublished'] = [];
     const commits: CommitRequest<S>[] = [];
+    let grantedEarlier: ((ids: string[]) => Error) | undefined;
 
     const settled = await Promise.allSettled(
       [...byCustomer.entries()].map(async ([customerId, items]) => {
@@ -187,14 +197,21 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
           outcomes[item.index] = result.rewards.length > 0 ? 'rewarded' : 'no_reward';
           deps.onEvent?.(event, result.rewards, snapshot);
         }
-        // Refusals answered from memory must not concern a request an earlier run was granted.
-        if (scope) await scope.verify();
-        if (changed && state !== undefined) commits.push({ customerId, expectedVersion: current.version, state, applied: newRecords });
+        // Refusals answered from memory must not concern a request an earlier run was granted:
+        // checked by the commit when the store can, else here.
+        const absent = scope?.takeChecks && scope.granted && deps.facts.checksAbsent ? scope.takeChecks() : undefined;
+        if (absent === undefined) await scope?.verify();
+        else if (absent.length > 0) grantedEarlier = scope?.granted;
+        if (changed && state !== undefined) {
+          commits.push({ customerId, expectedVersion: current.version, state, applied: newRecords, ...(absent && absent.length > 0 ? { absent } : {}) });
+        }
       }),
     );
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const stale = commits.length === 0 ? [] : await deps.facts.commit(commits);
+    const { stale, granted } = commits.length === 0 ? NOTHING_REFUSED : await deps.facts.commit(commits);
+    // The commit wrote nothing: retry the chunk, asking Redis for those requests.
+    if (granted.length > 0) throw grantedEarlier?.(granted) ?? new RetryableError(`limit requests granted by an earlier run: ${granted.join(', ')}`);
     if (stale.length > 0) {
       // Another worker wrote these customers since we loaded them (a zombie after a rebalance):
       // their group wrote nothing; the whole chunk is retried from fresh reads.

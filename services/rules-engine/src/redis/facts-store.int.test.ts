@@ -36,9 +36,10 @@ describe('redis facts store', () => {
     ];
     const commit = (store: typeof a, customerId: string, expectedVersion: number, state: S, applied: { eventId: string; origin: string; outbox: typeof outbox }[]) =>
       store.commit([{ customerId, expectedVersion, state, applied }]);
-    expect(await commit(a, 'zoe', 0, { n: 1 }, [{ eventId: 'e1', origin: 't/0/5', outbox }])).toEqual([]);
+    const ok = { stale: [], granted: [] };
+    expect(await commit(a, 'zoe', 0, { n: 1 }, [{ eventId: 'e1', origin: 't/0/5', outbox }])).toEqual(ok);
     // Stale writer: version moved from 0 to 1.
-    expect(await commit(b, 'zoe', 0, { n: 99 }, [{ eventId: 'e9', origin: 't/0/9', outbox: [] }])).toEqual(['zoe']);
+    expect(await commit(b, 'zoe', 0, { n: 99 }, [{ eventId: 'e9', origin: 't/0/9', outbox: [] }])).toEqual({ stale: ['zoe'], granted: [] });
     expect(await redis.exists(keys.applied('zoe', 'e9'))).toBe(0);
     // Several customers in one call: with one of them stale, the chunk grouping writes none of them,
     // the per-customer grouping writes the others.
@@ -46,7 +47,7 @@ describe('redis facts store', () => {
       { customerId: 'ann', expectedVersion: 0, state: { n: 5 }, applied: [{ eventId: 'a1', origin: 't/0/10', outbox: [] }] },
       { customerId: 'zoe', expectedVersion: 0, state: { n: 98 }, applied: [] },
     ]);
-    expect(staleWithOthers).toEqual(['zoe']);
+    expect(staleWithOthers).toEqual({ stale: ['zoe'], granted: [] });
     expect(await redis.exists(keys.state('ann'))).toBe(scriptGroups === 'chunk' ? 0 : 1);
 
     const loadedByA = (await a.load([{ customerId: 'zoe', eventIds: ['e1', 'e2'] }])).get('zoe')!;
@@ -58,7 +59,7 @@ describe('redis facts store', () => {
 
     // B writes; A's cached copy (version 1) must not be served any more.
     const loadedByB = (await b.load([{ customerId: 'zoe', eventIds: [] }])).get('zoe')!;
-    expect(await commit(b, 'zoe', loadedByB.version, { n: 2 }, [])).toEqual([]);
+    expect(await commit(b, 'zoe', loadedByB.version, { n: 2 }, [])).toEqual(ok);
     expect((await a.load([{ customerId: 'zoe', eventIds: [] }])).get('zoe')).toMatchObject({ version: 2, state: { n: 2 } });
 
     // Two customers in one load call; each gets its own records.
@@ -75,6 +76,31 @@ describe('redis facts store', () => {
     // Marking never recreates an expired/unknown record.
     expect(await redis.exists(keys.applied('zoe', 'gone'))).toBe(0);
     expect(await a.knownCustomers(['zoe', 'nobody'])).toEqual(new Set(['zoe']));
+  });
+
+  it('checks absent sorted-set members in the commit itself: one present writes nothing and is reported', async () => {
+    const keys = createKeyLayout(`${prefix}absent:`);
+    const store = createRedisFactsStore<S>({ redis, keys, dedupeWindowMs: 60_000, decode });
+    expect(store.checksAbsent).toBe(true);
+    expect(createRedisFactsStore<S>({ redis, keys, dedupeWindowMs: 60_000, decode, scriptGroups: 'customer' }).checksAbsent).toBe(false);
+    const counter = `${prefix}absent:inc:{c:kim}:limit:r1:P1Y`;
+    const total = `${prefix}absent:inc:{r:r1}:limit:total:P1Y`;
+    await redis.zadd(total, 5, 'req-granted|1');
+    const absent = (id: string) => ({ id, keys: [counter, total], members: [`${id}|1`, `${id}|1`] });
+    const write = (expectedVersion: number, n: number, checks: ReturnType<typeof absent>[]) =>
+      store.commit([
+        { customerId: 'kim', expectedVersion, state: { n }, applied: [{ eventId: `k${n}`, origin: `t/0/${n}`, outbox: [] }], absent: checks },
+        { customerId: 'lou', expectedVersion, state: { n }, applied: [], absent: [absent('req-other')] },
+      ]);
+    // A member of the second check is present: nothing of either customer is written.
+    expect(await write(0, 1, [absent('req-refused'), absent('req-granted')])).toEqual({ stale: [], granted: ['req-granted'] });
+    expect(await redis.exists(keys.state('kim'), keys.state('lou'), keys.applied('kim', 'k1'))).toBe(0);
+    // All absent: written.
+    expect(await write(0, 2, [absent('req-refused')])).toEqual({ stale: [], granted: [] });
+    expect((await store.load([{ customerId: 'kim', eventIds: ['k2'] }])).get('kim')).toMatchObject({ version: 1, state: { n: 2 } });
+    // Stale and present together: both reported, nothing written.
+    expect(await write(0, 3, [absent('req-granted')])).toEqual({ stale: ['kim', 'lou'], granted: ['req-granted'] });
+    expect(await redis.exists(keys.applied('kim', 'k3'))).toBe(0);
   });
 
   it('reports an unreadable stored state instead of throwing', async () => {

@@ -40,12 +40,33 @@ export interface NewAppliedRecord {
   outbox: OutboxMessage[];
 }
 
+/**
+ * Sorted-set members that must all be absent for a commit to apply: a limit refusal answered from
+ * memory, which would be wrong if an earlier run was granted this request (its member is then in
+ * the counter; see `RefusalScope` in limit-store.ts). `keys[i]` holds `members[i]`.
+ */
+export interface AbsentMembers {
+  /** The limit request id. */
+  id: string;
+  keys: string[];
+  members: string[];
+}
+
 export interface CommitRequest<S> {
   customerId: string;
   /** The version `load` returned. */
   expectedVersion: number;
   state: S;
   applied: NewAppliedRecord[];
+  /** Checked in the same atomic call (only when the store's `checksAbsent`): any present member writes nothing. */
+  absent?: AbsentMembers[];
+}
+
+export interface CommitOutcome {
+  /** Customers whose version moved (another worker wrote them since `load`). */
+  stale: string[];
+  /** Ids of `absent` checks that found a member. */
+  granted: string[];
 }
 
 export interface FactsStore<S> {
@@ -54,10 +75,17 @@ export interface FactsStore<S> {
   /** Which of these customers have a state record (referrers must be known). */
   knownCustomers(customerIds: string[]): Promise<Set<string>>;
   /**
-   * Writes state + applied records of many customers, atomically per group. Returns the customers
-   * whose version moved (another worker wrote them since `load`); their group wrote nothing.
+   * Writes state + applied records of many customers, atomically per group. A group writes nothing
+   * when one of its customers' version moved (another worker wrote it since `load`) or one of its
+   * `absent` checks found a member; the outcome lists both (empty lists: everything was written).
    */
-  commit(requests: CommitRequest<S>[]): Promise<string[]>;
+  commit(requests: CommitRequest<S>[]): Promise<CommitOutcome>;
+  /**
+   * Whether `commit` checks `absent` members itself: with one call per chunk (a single Redis node),
+   * the check costs no round trip of its own. Per customer (Redis Cluster) a check may concern
+   * another slot (a rule's total or budget counter), so the caller verifies separately.
+   */
+  readonly checksAbsent: boolean;
   /** Marks applied records as published once Kafka acknowledged their outbox. */
   markPublished(entries: { customerId: string; eventId: string }[]): Promise<void>;
 }
@@ -113,6 +141,7 @@ export function decodeOutbox(text: string): OutboxMessage[] {
 }
 
 const commitScript = defineScript(COMMIT_LUA);
+const NOTHING_REFUSED: CommitOutcome = Object.freeze({ stale: [], granted: [] }) as CommitOutcome;
 const markScript = defineScript(MARK_PUBLISHED_LUA);
 const loadScript = defineScript(LOAD_LUA);
 
@@ -178,7 +207,7 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
     }
   }
 
-  async function commitGroup(requests: CommitRequest<S>[]): Promise<string[]> {
+  async function commitGroup(requests: CommitRequest<S>[]): Promise<CommitOutcome> {
     const keyList: string[] = [];
     const args: (string | number)[] = [deps.dedupeWindowMs, requests.length];
     for (const { customerId, expectedVersion, state, applied } of requests) {
@@ -191,14 +220,29 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
         args.push(a.origin, published ? '1' : '0', published ? '' : encodeOutbox(a.outbox));
       }
     }
+    const checks: AbsentMembers[] = [];
+    for (const r of requests) if (r.absent) for (const c of r.absent) checks.push(c);
+    if (checks.length > 0) {
+      if (perCustomer) throw new Error('facts store: absent-member checks need scriptGroups "chunk" (see checksAbsent)');
+      args.push(checks.length);
+      for (const c of checks) {
+        args.push(c.keys.length);
+        for (let i = 0; i < c.keys.length; i++) {
+          keyList.push(c.keys[i] as string);
+          args.push(c.members[i] as string);
+        }
+      }
+    }
     const result = (await commitScript.run(redis, keyList, args)) as number[];
     if (result[0] !== 1) {
-      const stale = result.slice(1).map((i) => (requests[i - 1] as CommitRequest<S>).customerId);
+      const nStale = result[1] as number;
+      const stale = result.slice(2, 2 + nStale).map((i) => (requests[i - 1] as CommitRequest<S>).customerId);
+      const granted = result.slice(2 + nStale).map((i) => (checks[i - 1] as AbsentMembers).id);
       for (const r of requests) cache.delete(r.customerId);
-      return stale;
+      return { stale, granted };
     }
     requests.forEach((r, i) => remember(r.customerId, result[i + 1] as number, r.state));
-    return [];
+    return NOTHING_REFUSED;
   }
 
   return {
@@ -218,8 +262,14 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
       });
     },
 
+    checksAbsent: !perCustomer,
+
     commit(requests) {
-      return guard('commit', async () => (await Promise.all(groups(requests).map(commitGroup))).flat());
+      return guard('commit', async () => {
+        const outcomes = await Promise.all(groups(requests).map(commitGroup));
+        if (outcomes.length === 1) return outcomes[0] as CommitOutcome;
+        return { stale: outcomes.flatMap((o) => o.stale), granted: outcomes.flatMap((o) => o.granted) };
+      });
     },
 
     markPublished(entries) {

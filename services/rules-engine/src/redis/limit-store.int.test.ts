@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getServices, redisKeyPrefix } from '@incentive/testing';
 import { limitKey, type LimitRequest } from '@incentive/rules';
 import type { Redis } from 'ioredis';
+import { createRedisFactsStore } from './facts-store.js';
+import { createKeyLayout } from './keys.js';
 import { createRedisLimitStore } from './limit-store.js';
 import { createRedisClient } from './redis-client.js';
 
@@ -152,5 +154,39 @@ describe('redis limit store', () => {
     expect(await retry.store.reserve([budget('b0', T0 + 2 * DAY, 60)])).toEqual([true]);
     await retry.verify();
     expect(await redis.zcard(`${keyPrefix}inc:${limitKey('budget', 'pts', 'P1Y', 'carol')}`)).toBe(3);
+  });
+
+  it('the same replay is caught when the checks are folded into the facts commit (takeChecks)', async () => {
+    const keyPrefix = newPrefix();
+    const store = createRedisLimitStore({ redis, keyPrefix });
+    const memo = createRedisLimitStore({ redis, keyPrefix });
+    const keys = createKeyLayout(keyPrefix);
+    const facts = createRedisFactsStore<{ n: number }>({ redis, keys, dedupeWindowMs: 60_000, decode: (j) => j as { n: number } });
+    const budget = (id: string, atMs: number, points: number): LimitRequest => ({
+      id,
+      atMs,
+      counters: [{ scope: 'budget', key: limitKey('budget', 'pts', 'P1Y', 'dan'), ruleId: 'pts', max: 100, amount: points, sinceMs: atMs - 365 * DAY }],
+    });
+    expect(await store.reserve([budget('b0', T0, 60), budget('b1', T0 + DAY, 30)])).toEqual([true, true]);
+
+    // A redelivery: 'b0' was granted by an earlier run, but memory (from b5's refusal) refuses it.
+    const replay = memo.scope();
+    expect(await replay.store.reserve([budget('b5', T0 + 2 * DAY, 60)])).toEqual([false]);
+    expect(await replay.store.reserve([budget('b0', T0 + 2 * DAY, 60)])).toEqual([false]);
+    const checks = replay.takeChecks();
+    expect(checks.map((c) => c.id)).toEqual(['b0']);
+    expect(replay.takeChecks()).toEqual([]);
+    await replay.verify(); // handed over: nothing left to check here
+    const commit = (n: number, absent: typeof checks) => facts.commit([{ customerId: 'dan', expectedVersion: 0, state: { n }, applied: [], absent }]);
+    expect(await commit(1, checks)).toEqual({ stale: [], granted: ['b0'] });
+    expect(await redis.exists(keys.state('dan'))).toBe(0);
+    expect(replay.granted(['b0'])).toMatchObject({ name: 'RetryableError' });
+
+    // The retry asks Redis for 'b0' (granted again, nothing consumed twice) and commits.
+    const retry = memo.scope();
+    expect(await retry.store.reserve([budget('b0', T0 + 2 * DAY, 60)])).toEqual([true]);
+    expect(retry.takeChecks()).toEqual([]);
+    expect(await commit(2, [])).toEqual({ stale: [], granted: [] });
+    expect(await redis.zcard(`${keyPrefix}inc:${limitKey('budget', 'pts', 'P1Y', 'dan')}`)).toBe(2);
   });
 });

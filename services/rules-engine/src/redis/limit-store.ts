@@ -1,5 +1,6 @@
 import { RetryableError } from '@incentive/platform';
 import type { LimitCounter, LimitRequest, LimitStore } from '@incentive/rules';
+import type { AbsentMembers } from './facts-store.js';
 import { ANY_MEMBER_LUA, RELEASE_LUA, RESERVE_LUA, defineScript, redisError, type ScriptRedis } from './scripts.js';
 
 export interface LimitStoreDeps {
@@ -25,6 +26,14 @@ export interface LimitStoreDeps {
 export interface RefusalScope {
   store: LimitStore;
   verify(): Promise<void>;
+  /**
+   * Hands over the checks `verify()` would make (and forgets them), for a caller that folds them
+   * into its own atomic write: the facts commit, which then refuses to write if one fails. Saves
+   * the round trip of `verify()` on every chunk that had refusals answered from memory.
+   */
+  takeChecks(): AbsentMembers[];
+  /** After a folded check failed: remembers those requests (the retry asks Redis) and returns the error to throw. */
+  granted(ids: string[]): RetryableError;
 }
 
 export interface RedisLimitStore extends LimitStore {
@@ -187,6 +196,16 @@ export function createRedisLimitStore(deps: LimitStoreDeps): RedisLimitStore {
     }
   }
 
+  function grantedEarlier(ids: string[]): RetryableError {
+    for (const id of ids) {
+      if (askRedis.size >= 10_000) askRedis.delete(askRedis.values().next().value as string);
+      askRedis.add(id);
+    }
+    return new RetryableError('limit refusal answered from memory concerns a request granted by an earlier run; retrying the chunk with Redis answers', {
+      cause: { requestIds: ids },
+    });
+  }
+
   return {
     reserve: (requests) => reserve(requests, null),
     scope(): RefusalScope {
@@ -206,14 +225,12 @@ export function createRedisLimitStore(deps: LimitStoreDeps): RedisLimitStore {
           }
           const granted = checks.filter((_, i) => found[i]).map((p) => p.id!);
           if (granted.length === 0) return;
-          for (const id of granted) {
-            if (askRedis.size >= 10_000) askRedis.delete(askRedis.values().next().value as string);
-            askRedis.add(id);
-          }
-          throw new RetryableError('limit refusal answered from memory concerns a request granted by an earlier run; retrying the chunk with Redis answers', {
-            cause: { requestIds: granted },
-          });
+          throw grantedEarlier(granted);
         },
+        takeChecks() {
+          return pending.splice(0).map((p) => ({ id: p.id!, keys: p.counters.map(fullKey), members: p.counters.map((c) => member(p.id!, c)) }));
+        },
+        granted: grantedEarlier,
       };
     },
   };

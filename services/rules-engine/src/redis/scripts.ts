@@ -40,10 +40,13 @@ export function redisError(op: string, err: unknown): RetryableError {
  * customers since we read them (version check); otherwise writes nothing. Because the state and the
  * "applied" marks change together, a crash leaves either both or neither: a redelivered event is
  * either re-applied from scratch or recognised as applied, never half of each.
- * KEYS: per customer, its state key then its applied-event keys.
+ * KEYS: per customer, its state key then its applied-event keys; then the keys of the absent checks.
  * ARGV: dedupe window ms, number of customers, then per customer: expected version, state JSON,
- * number of applied keys, then per applied key: origin, published flag, outbox.
- * Returns {1, new version per customer} or {0, 1-based indexes of the customers whose version moved}.
+ * number of applied keys, then per applied key: origin, published flag, outbox. Then, optionally,
+ * the number of absent checks and per check: its number of (key, member) pairs, then the members
+ * (a check fails when any of its members is in its sorted set: see AbsentMembers in facts-store.ts).
+ * Returns {1, new version per customer}, or, writing nothing, {0, number of stale customers,
+ * 1-based indexes of the customers whose version moved, 1-based indexes of the failed checks}.
  */
 export const COMMIT_LUA = `
 local ttl = ARGV[1]
@@ -57,9 +60,25 @@ for c = 1, n do
   a = a + 3 + m * 3
   k = k + 1 + m
 end
-if #stale > 0 then
-  table.insert(stale, 1, 0)
-  return stale
+local present = {}
+local checks = tonumber(ARGV[a] or '0')
+a = a + 1
+for i = 1, checks do
+  local p = tonumber(ARGV[a])
+  a = a + 1
+  local hit = false
+  for j = 1, p do
+    if not hit and redis.call('ZSCORE', KEYS[k], ARGV[a]) then hit = true end
+    k = k + 1
+    a = a + 1
+  end
+  if hit then present[#present + 1] = i end
+end
+if #stale > 0 or #present > 0 then
+  local out = { 0, #stale }
+  for _, c in ipairs(stale) do out[#out + 1] = c end
+  for _, i in ipairs(present) do out[#out + 1] = i end
+  return out
 end
 local out = { 1 }
 a, k = 3, 1

@@ -13,7 +13,7 @@ export interface RulesSnapshotOf {
   version: string;
   pipeline: Pipeline;
   /** A pipeline for one customer's events of one chunk, answering repeated limit refusals from memory (see `RefusalScope`). */
-  scoped?: () => { pipeline: Pipeline; verify(): Promise<void> };
+  scoped?: () => { pipeline: Pipeline } & Omit<RefusalScope, 'store'>;
 }
 
 const NO_RULES: readonly string[] = [];
@@ -60,7 +60,7 @@ export async function buildRulesSnapshot(
   const scoped = limits.scope
     ? () => {
         const scope = limits.scope!();
-        return { pipeline: createPipeline({ ruleset, evaluator, limits: scope.store }), verify: scope.verify };
+        return { pipeline: createPipeline({ ruleset, evaluator, limits: scope.store }), verify: scope.verify, takeChecks: scope.takeChecks, granted: scope.granted };
       }
     : undefined;
   return { ok: true, version: ruleset.version, snapshot: { version: ruleset.version, pipeline, ...(scoped ? { scoped } : {}) } };
