@@ -154,7 +154,7 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
     readiness: async () => {
       const h = health();
       const redisOk = await redisAnswers();
-      return { ok: h.joined && redisOk, detail: { groupJoined: h.joined, redis: redisOk, rulesetVersion: rules.version() } };
+      return { ok: h.joined && redisOk, detail: { groupJoined: h.joined, membersJoined: `${h.membersJoined}/${h.members}`, redis: redisOk, rulesetVersion: rules.version() } };
     },
   });
 

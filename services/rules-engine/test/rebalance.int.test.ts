@@ -89,6 +89,9 @@ describe('rules worker: rebalance', () => {
     cleanups.push(() => first.stop());
     await waitFor(() => first.worker.health().joined, { timeoutMs: 60_000, message: 'all three members joined' });
     expect(first.worker.health()).toMatchObject({ members: 3, membersJoined: 3 });
+    const ready = await fetch(`http://127.0.0.1:${first.worker.httpPort()}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ok: true, groupJoined: true, membersJoined: '3/3' });
     const admin = env.kafka.admin();
     await admin.connect();
     cleanups.push(() => admin.disconnect());
