@@ -205,14 +205,13 @@ try {
   const common = { KAFKA_BROKERS: brokers, REDIS_URL: redisUrl, BENCH_RULES: rulesDir };
 
   if (only && !only.includes('lat')) {
-    const rate = (r: VariantResult) => r.events / (r.elapsedMs / 1000);
-    for (const r of results) console.log(`${r.mode}: ${rate(r).toFixed(0)} events/s, ${(r.cpuMs / r.events).toFixed(3)} CPU ms/event, Redis ${(r.redisCpuMs / r.events).toFixed(3)}`);
+    for (const r of results) console.log(`${r.mode}: ${rateOf(r).toFixed(0)} events/s, ${(r.cpuMs / r.events).toFixed(3)} CPU ms/event, Redis ${(r.redisCpuMs / r.events).toFixed(3)}`);
     await cleanup();
     process.exit(0);
   }
   // ---- latency at 50% of (c)'s peak rate (the median of its rounds)
   const workerRuns = results.filter((r) => r.mode === 'c worker');
-  const worker = workerRuns.length === 0 ? undefined : workerRuns.find((r) => rateOf(r) === medianOf(workerRuns.map(rateOf))) ?? workerRuns[0];
+  const drainCpuPerEvent = workerRuns.length === 0 ? undefined : medianOf(workerRuns.map((r) => r.cpuMs / r.events));
   const peak = workerRuns.length > 0 ? medianOf(workerRuns.map(rateOf)) : Number(env.BENCH_LATENCY_RATE) * 2;
   // BENCH_LATENCY_RATE overrides the rate (to look at latency at other loads); default: half of c's peak.
   const rate = env.BENCH_LATENCY_RATE ? Number(env.BENCH_LATENCY_RATE) : Math.max(100, Math.floor(peak / 2));
@@ -314,7 +313,7 @@ try {
   const latencyLine =
     `latency at ${rate} events/s (50% of c's ${peak.toFixed(0)} events/s) over ${LATENCY_SECONDS} s after a ${WARMUP_SECONDS} s warm-up at that rate, ${latencies.length} rewarded events, event append -> reward append:` +
     ` p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (target p99 <= 100 ms); ${alongRun};` +
-    ` whole run incl. warm-up: p99 ${pct(withWarmup, 99)} ms; worker drained ${lat.events} events, ${(lat.cpuMs / lat.events).toFixed(3)} CPU ms per event (the drain above: ${worker ? (worker.cpuMs / worker.events).toFixed(3) : "-"})`;
+    ` whole run incl. warm-up: p99 ${pct(withWarmup, 99)} ms; worker drained ${lat.events} events, ${(lat.cpuMs / lat.events).toFixed(3)} CPU ms per event (the drain above: ${drainCpuPerEvent === undefined ? '-' : drainCpuPerEvent.toFixed(3)})`;
   if (latencyOnly) {
     console.log(latencyLine);
   }

@@ -1,6 +1,6 @@
 import { RetryableError } from '@incentive/platform';
 import { parseEventJson, type IncentiveEvent, type Reward } from '@incentive/events';
-import type { AbsentMembers, CommitOutcome, CommitRequest, FactsStore, LoadedCustomer, NewAppliedRecord, OutboxMessage } from './redis/facts-store.js';
+import type { AbsentMembers, CommitRequest, FactsStore, LoadedCustomer, NewAppliedRecord, OutboxMessage } from './redis/facts-store.js';
 
 /** The slice of `@incentive/rules`' pipeline the worker calls. */
 export interface EventPipeline<S> {
@@ -28,8 +28,8 @@ export interface RulesSnapshot<S> {
   scoped?: () => {
     pipeline: EventPipeline<S>;
     verify(): Promise<void>;
-    takeChecks?(): AbsentMembers[];
-    granted?(ids: string[]): Error;
+    takeChecks(): AbsentMembers[];
+    granted(ids: string[]): Error;
   };
 }
 
@@ -71,8 +71,6 @@ export interface ChunkProcessorDeps<S> {
   /** Non-retryable failure of the pure core for one event (a bug or an unexpected input): logged, dead-lettered. */
   onFailure?: (err: unknown, event: IncentiveEvent) => void;
 }
-
-const NOTHING_REFUSED: CommitOutcome = { stale: [], granted: [] };
 
 interface ValidItem {
   index: number;
@@ -199,9 +197,13 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
         }
         // Refusals answered from memory must not concern a request an earlier run was granted:
         // checked by the commit when the store can, else here.
-        const absent = scope?.takeChecks && scope.granted && deps.facts.checksAbsent ? scope.takeChecks() : undefined;
-        if (absent === undefined) await scope?.verify();
-        else if (absent.length > 0) grantedEarlier = scope?.granted;
+        let absent: AbsentMembers[] | undefined;
+        if (scope && deps.facts.checksAbsent) {
+          absent = scope.takeChecks();
+          if (absent.length > 0) grantedEarlier = scope.granted;
+        } else if (scope) {
+          await scope.verify();
+        }
         if (changed && state !== undefined) {
           commits.push({ customerId, expectedVersion: current.version, state, applied: newRecords, ...(absent && absent.length > 0 ? { absent } : {}) });
         }
@@ -209,8 +211,9 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
     );
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const { stale, granted } = commits.length === 0 ? NOTHING_REFUSED : await deps.facts.commit(commits);
-    // The commit wrote nothing: retry the chunk, asking Redis for those requests.
+    const { stale, granted } = await deps.facts.commit(commits);
+    // The commit wrote nothing: retry the chunk, asking Redis for those requests. (Only checks a
+    // scope handed over can fail, so `grantedEarlier` is set; the chunk is retried regardless.)
     if (granted.length > 0) throw grantedEarlier?.(granted) ?? new RetryableError(`limit requests granted by an earlier run: ${granted.join(', ')}`);
     if (stale.length > 0) {
       // Another worker wrote these customers since we loaded them (a zombie after a rebalance):

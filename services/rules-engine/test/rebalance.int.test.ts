@@ -23,22 +23,33 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/**
+ * A test env with the basic rules, a reward collector and a producer (all cleaned up after the test),
+ * and a shop: `customers` signups, then ten rounds of one purchase each, with the rewards `simulate`
+ * expects for it.
+ */
+async function setUp(o: { partitions: number; extra: Record<string, string>; customers: number; prefix: string; stride: number }) {
+  const rules = makeRulesDir(BASIC_RULES);
+  cleanups.push(() => rules.cleanup());
+  const env = await createTestEnv({ rulesDir: rules.dir, partitions: o.partitions, extra: o.extra });
+  cleanups.push(() => deleteTopics(env));
+  cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+  const events: EventInput[] = [];
+  for (let c = 0; c < o.customers; c++) events.push(signup(`s-${c}`, `${o.prefix}-${c}`, c));
+  for (let k = 0; k < 10; k++) {
+    for (let c = 0; c < o.customers; c++) events.push(purchase(`p-${c}-${k}`, `${o.prefix}-${c}`, 100 + k * 100 + c, 2 + ((c * o.stride + k) % 50)));
+  }
+  const expected = await simulate(rules.dir, events);
+  const rewards = await collectRewards(env);
+  cleanups.push(() => rewards.stop());
+  const producer = await connectProducer(env);
+  cleanups.push(() => producer.disconnect());
+  return { env, events, expected, rewards, producer };
+}
+
 describe('rules worker: rebalance', () => {
   it('two workers in one group, a rebalance during a slow batch: every reward exactly once', async () => {
-    const rules = makeRulesDir(BASIC_RULES);
-    cleanups.push(() => rules.cleanup());
-    const env = await createTestEnv({ rulesDir: rules.dir, partitions: 4, extra: { CHUNK_SIZE: '20' } });
-    cleanups.push(() => deleteTopics(env));
-    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
-    const events: EventInput[] = [];
-    for (let c = 0; c < 80; c++) events.push(signup(`s-${c}`, `m-${c}`, c));
-    for (let k = 0; k < 10; k++) for (let c = 0; c < 80; c++) events.push(purchase(`p-${c}-${k}`, `m-${c}`, 100 + k * 100 + c, 2 + ((c * 3 + k) % 50)));
-    const expected = await simulate(rules.dir, events);
-
-    const rewards = await collectRewards(env);
-    cleanups.push(() => rewards.stop());
-    const producer = await connectProducer(env);
-    cleanups.push(() => producer.disconnect());
+    const { env, events, expected, rewards, producer } = await setUp({ partitions: 4, extra: { CHUNK_SIZE: '20' }, customers: 80, prefix: 'm', stride: 3 });
     await produceEvents(producer, env.topics.events, events);
 
     // Worker A is slow: 150 ms inside every chunk, between processing and publishing.
@@ -70,20 +81,7 @@ describe('rules worker: rebalance', () => {
   });
 
   it('several members in one process (KAFKA_CONSUMERS=3): partitions spread over them, stopped and restarted mid-stream, every reward exactly once', async () => {
-    const rules = makeRulesDir(BASIC_RULES);
-    cleanups.push(() => rules.cleanup());
-    const env = await createTestEnv({ rulesDir: rules.dir, partitions: 6, extra: { CHUNK_SIZE: '20', KAFKA_CONSUMERS: '3' } });
-    cleanups.push(() => deleteTopics(env));
-    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
-    const events: EventInput[] = [];
-    for (let c = 0; c < 60; c++) events.push(signup(`s-${c}`, `k-${c}`, c));
-    for (let k = 0; k < 10; k++) for (let c = 0; c < 60; c++) events.push(purchase(`p-${c}-${k}`, `k-${c}`, 100 + k * 100 + c, 2 + ((c * 7 + k) % 50)));
-    const expected = await simulate(rules.dir, events);
-
-    const rewards = await collectRewards(env);
-    cleanups.push(() => rewards.stop());
-    const producer = await connectProducer(env);
-    cleanups.push(() => producer.disconnect());
+    const { env, events, expected, rewards, producer } = await setUp({ partitions: 6, extra: { CHUNK_SIZE: '20', KAFKA_CONSUMERS: '3' }, customers: 60, prefix: 'k', stride: 7 });
 
     const first = await startWorker(env, { TEST_SLOW_CHUNK_MS: '20' });
     cleanups.push(() => first.stop());
