@@ -48,15 +48,15 @@ function memoryFacts(options: { checksAbsent?: boolean } = {}): FactsStore<State
       // All or nothing, as one group of the Redis store.
       const stale = requests.filter((r) => (rows.get(r.customerId)?.version ?? 0) !== r.expectedVersion).map((r) => r.customerId);
       const granted = requests.flatMap((r) => (r.absent ?? []).map((c) => c.id)).filter((id) => grantedIds.has(id));
-      if (stale.length > 0 || granted.length > 0) return { stale, granted };
+      if (stale.length > 0 || granted.length > 0) return { stale, granted, bucket: 0 };
       for (const { customerId, state, applied } of requests) {
         const row = rows.get(customerId) ?? { version: 0, state, applied: new Map() };
         row.version += 1;
         row.state = structuredClone(state);
-        for (const a of applied) row.applied.set(a.eventId, { origin: a.origin, published: a.outbox.length === 0, outbox: a.outbox });
+        for (const a of applied) row.applied.set(a.eventId, { origin: a.origin, published: a.outbox.length === 0, outbox: a.outbox, bucket: 0 });
         rows.set(customerId, row);
       }
-      return { stale: [], granted: [] };
+      return { stale: [], granted: [], bucket: 0 };
     },
     checksAbsent: options.checksAbsent ?? false,
     async markPublished(entries) {

@@ -1,6 +1,6 @@
 import { RetryableError } from '@incentive/platform';
 import { parseEventJson, type IncentiveEvent, type Reward } from '@incentive/events';
-import type { AbsentMembers, CommitRequest, FactsStore, LoadedCustomer, NewAppliedRecord, OutboxMessage } from './redis/facts-store.js';
+import type { AbsentMembers, CommitRequest, FactsStore, LoadedCustomer, NewAppliedRecord, OutboxMessage, PublishedMark } from './redis/facts-store.js';
 
 /** The slice of `@incentive/rules`' pipeline the worker calls. */
 export interface EventPipeline<S> {
@@ -58,7 +58,7 @@ export interface ChunkResult {
   outbox: OutboxMessage[];
   deadLetters: DeadLetter[];
   /** Applied records whose outbox is in `outbox`: mark them published once Kafka acknowledged. */
-  toMarkPublished: { customerId: string; eventId: string }[];
+  toMarkPublished: PublishedMark[];
   outcomes: Outcome[];
   rulesetVersion: string;
 }
@@ -129,7 +129,9 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
       deadLetters.push({ offset: m.offset, key: m.key, value: m.value, headers: m.headers, code, message });
     };
     const outboxByIndex = new Map<number, OutboxMessage[]>();
-    const toMarkPublished: ChunkResult['toMarkPublished'] = [];
+    const toMarkPublished: PublishedMark[] = [];
+    // Records this chunk writes: their bucket is the commit's.
+    const newToMark: { customerId: string; eventId: string }[] = [];
     const commits: CommitRequest<S>[] = [];
     let grantedEarlier: ((ids: string[]) => Error) | undefined;
 
@@ -158,7 +160,7 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
           if (record || seenInChunk.has(event.id)) {
             if (record && record.origin === item.origin && !record.published) {
               outboxByIndex.set(item.index, record.outbox);
-              toMarkPublished.push({ customerId, eventId: event.id });
+              toMarkPublished.push({ customerId, eventId: event.id, bucket: record.bucket });
               outcomes[item.index] = 'republished';
             } else {
               outcomes[item.index] = 'duplicate';
@@ -190,7 +192,7 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
           newRecords.push({ eventId: event.id, origin: item.origin, outbox });
           if (outbox.length > 0) {
             outboxByIndex.set(item.index, outbox);
-            toMarkPublished.push({ customerId, eventId: event.id });
+            newToMark.push({ customerId, eventId: event.id });
           }
           outcomes[item.index] = result.rewards.length > 0 ? 'rewarded' : 'no_reward';
           deps.onEvent?.(event, result.rewards, snapshot);
@@ -211,7 +213,7 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
     );
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const { stale, granted } = await deps.facts.commit(commits);
+    const { stale, granted, bucket } = await deps.facts.commit(commits);
     // The commit wrote nothing: retry the chunk, asking Redis for those requests. (Only checks a
     // scope handed over can fail, so `grantedEarlier` is set; the chunk is retried regardless.)
     if (granted.length > 0) throw grantedEarlier?.(granted) ?? new RetryableError(`limit requests granted by an earlier run: ${granted.join(', ')}`);
@@ -221,6 +223,7 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
       throw new RetryableError(`facts version conflict for ${stale.length} customer(s)`, { cause: { customerIds: stale } });
     }
 
+    for (const m of newToMark) toMarkPublished.push({ customerId: m.customerId, eventId: m.eventId, bucket });
     deadLetters.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
     const outbox = [...outboxByIndex.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, o]) => o);
     return { outbox, deadLetters, toMarkPublished, outcomes, rulesetVersion: snapshot.version };

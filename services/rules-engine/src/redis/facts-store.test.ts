@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeOutbox, encodeOutbox, type OutboxMessage } from './facts-store.js';
+import { decodeOutbox, decodeRecord, encodeOutbox, encodeRecord, type OutboxMessage } from './facts-store.js';
 
-describe('outbox encoding', () => {
+describe('applied record encoding', () => {
   const messages: OutboxMessage[] = [
     { topic: 'rewards', key: 'c-1', value: JSON.stringify({ rewardId: 'r1', message: 'tab\there, "quotes", line\nbreak' }) },
     { topic: 'events', key: 'c-2', value: JSON.stringify({ id: 'derived:1', data: {} }) },
@@ -15,8 +15,11 @@ describe('outbox encoding', () => {
     expect(decodeOutbox(encodeOutbox([]))).toEqual([]);
   });
 
-  it('reads records written as a JSON list by earlier versions', () => {
-    expect(decodeOutbox(JSON.stringify(messages))).toEqual(messages);
+  it('stores a published record as an empty value, an unpublished one with its origin and outbox', () => {
+    expect(encodeRecord('t/0/5', [])).toBe('');
+    expect(decodeRecord('', 7)).toEqual({ origin: '', published: true, outbox: [], bucket: 7 });
+    expect(decodeRecord(encodeRecord('t/0/5', messages), 7)).toEqual({ origin: 't/0/5', published: false, outbox: messages, bucket: 7 });
+    expect(() => encodeRecord('t\n0', messages)).toThrow('origin must not contain a newline');
   });
 
   it('refuses a key or value that would break the line format', () => {

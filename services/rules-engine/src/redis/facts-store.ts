@@ -8,11 +8,13 @@ export interface FactsRedis extends ScriptRedis {
 
 /** One applied event as recorded next to the customer's state. */
 export interface AppliedRecord {
-  /** `topic/partition/offset` of the message that applied it. */
+  /** `topic/partition/offset` of the message that applied it, while not published ('' after). */
   origin: string;
   published: boolean;
   /** Outbox: the messages this event produced, kept until Kafka acknowledged them. */
   outbox: OutboxMessage[];
+  /** The time bucket whose key holds the record (see `markPublished`). */
+  bucket: number;
 }
 
 export interface OutboxMessage {
@@ -67,6 +69,15 @@ export interface CommitOutcome {
   stale: string[];
   /** Ids of `absent` checks that found a member. */
   granted: string[];
+  /** The time bucket the applied records were written to (see `markPublished`). */
+  bucket: number;
+}
+
+/** An applied record to mark published: its customer, event id and bucket (from `load` or `commit`). */
+export interface PublishedMark {
+  customerId: string;
+  eventId: string;
+  bucket: number;
 }
 
 export interface FactsStore<S> {
@@ -86,15 +97,21 @@ export interface FactsStore<S> {
    * another slot (a rule's total or budget counter), so the caller verifies separately.
    */
   readonly checksAbsent: boolean;
-  /** Marks applied records as published once Kafka acknowledged their outbox. */
-  markPublished(entries: { customerId: string; eventId: string }[]): Promise<void>;
+  /** Marks applied records as published once Kafka acknowledged their outbox (drops the outbox copy). */
+  markPublished(entries: PublishedMark[]): Promise<void>;
 }
 
 export interface FactsStoreDeps<S> {
   redis: FactsRedis;
   keys: KeyLayout;
-  /** How long applied event ids are remembered (dedupe window). */
+  /**
+   * How long applied event ids are remembered at least (dedupe window). Records are kept per
+   * customer in buckets of this width and expire with their bucket, so an id is remembered for
+   * between one and two windows.
+   */
   dedupeWindowMs: number;
+  /** Clock for the buckets (tests); default `Date.now`. */
+  now?: () => number;
   /** Validates a stored state (e.g. `parseCustomerState`); throws with the field and reason when it is unusable. */
   decode: (json: unknown) => S;
   /**
@@ -132,16 +149,35 @@ export function encodeOutbox(messages: readonly OutboxMessage[]): string {
 
 export function decodeOutbox(text: string): OutboxMessage[] {
   if (text === '') return [];
-  // Records written before this format kept the outbox as a JSON list (never starts with r or e).
-  if (text[0] === '[') return JSON.parse(text) as OutboxMessage[];
   return text.split('\n').map((line) => {
     const tab = line.indexOf('\t');
     return { topic: line[0] === 'r' ? 'rewards' : 'events', key: line.slice(1, tab), value: line.slice(tab + 1) };
   });
 }
 
+/**
+ * An applied record as stored: '' once published (the origin no longer matters then: any later
+ * delivery of the id is a duplicate), else the origin, a newline, and the outbox.
+ */
+export function encodeRecord(origin: string, outbox: readonly OutboxMessage[]): string {
+  if (outbox.length === 0) return '';
+  if (origin.includes('\n')) throw new Error('applied record: origin must not contain a newline');
+  return `${origin}\n${encodeOutbox(outbox)}`;
+}
+
+export function decodeRecord(text: string, bucket: number): AppliedRecord {
+  const nl = text.indexOf('\n');
+  if (nl < 0) return { origin: '', published: true, outbox: [], bucket };
+  return { origin: text.slice(0, nl), published: false, outbox: decodeOutbox(text.slice(nl + 1)), bucket };
+}
+
+/**
+ * A writer's clock may be ahead of ours: near the end of a bucket, the next one is read too, so a
+ * record written there by such a writer is still found.
+ */
+const CLOCK_SKEW_MS = 60_000;
+
 const commitScript = defineScript(COMMIT_LUA);
-const NOTHING_REFUSED: CommitOutcome = Object.freeze({ stale: [], granted: [] }) as CommitOutcome;
 const markScript = defineScript(MARK_PUBLISHED_LUA);
 const loadScript = defineScript(LOAD_LUA);
 
@@ -149,6 +185,8 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
   const { redis, keys } = deps;
   const cacheSize = deps.cacheSize ?? 10_000;
   const perCustomer = deps.scriptGroups === 'customer';
+  const windowMs = deps.dedupeWindowMs;
+  const now = deps.now ?? Date.now;
   const cache = new Map<string, { version: number; state: S }>();
   const remember = (customerId: string, version: number, state: S) => {
     if (cacheSize === 0) return;
@@ -167,26 +205,26 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
     }
   }
 
-  async function loadGroup(requests: LoadRequest[], out: Map<string, LoadedCustomer<S>>): Promise<void> {
+  async function loadGroup(requests: LoadRequest[], buckets: number[], out: Map<string, LoadedCustomer<S>>): Promise<void> {
     const keyList: string[] = [];
-    const args: string[] = [];
+    const args: string[] = [String(buckets.length)];
     for (const { customerId, eventIds } of requests) {
       keyList.push(keys.state(customerId));
-      for (const id of eventIds) keyList.push(keys.applied(customerId, id));
+      for (const b of buckets) keyList.push(keys.applied(customerId, b));
       const cached = cache.get(customerId);
       args.push(String(eventIds.length), cached ? String(cached.version) : '');
+      for (const id of eventIds) args.push(id);
     }
-    const row = (await loadScript.run(redis, keyList, args)) as (string | null)[];
+    const row = (await loadScript.run(redis, keyList, args)) as (string | number | null)[];
     let r = 0;
     for (const { customerId, eventIds } of requests) {
-      const v = row[r++] ?? null;
-      const s = row[r++] ?? null;
+      const v = (row[r++] ?? null) as string | null;
+      const s = (row[r++] ?? null) as string | null;
       const applied = new Map<string, AppliedRecord>();
       for (const id of eventIds) {
-        const o = row[r++];
-        const p = row[r++];
-        const outText = row[r++];
-        if (o) applied.set(id, { origin: o, published: p === '1', outbox: outText ? decodeOutbox(outText) : [] });
+        const text = row[r++];
+        const where = row[r++];
+        if (typeof text === 'string') applied.set(id, decodeRecord(text, buckets[(where as number) - 1] as number));
       }
       const version = v ? Number(v) : 0;
       const cached = cache.get(customerId);
@@ -207,18 +245,15 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
     }
   }
 
-  async function commitGroup(requests: CommitRequest<S>[]): Promise<CommitOutcome> {
+  async function commitGroup(requests: CommitRequest<S>[], bucket: number): Promise<CommitOutcome> {
     const keyList: string[] = [];
-    const args: (string | number)[] = [deps.dedupeWindowMs, requests.length];
+    // The bucket's key lives until the end of the next bucket: every record at least one window.
+    const args: (string | number)[] = [(bucket + 2) * windowMs, requests.length];
     for (const { customerId, expectedVersion, state, applied } of requests) {
-      keyList.push(keys.state(customerId));
+      keyList.push(keys.state(customerId), keys.applied(customerId, bucket));
       args.push(String(expectedVersion), JSON.stringify(state), applied.length);
-      for (const a of applied) {
-        keyList.push(keys.applied(customerId, a.eventId));
-        // Nothing to publish: the record is born published and carries no outbox.
-        const published = a.outbox.length === 0;
-        args.push(a.origin, published ? '1' : '0', published ? '' : encodeOutbox(a.outbox));
-      }
+      // Nothing to publish: the record is born published ('') and carries no outbox.
+      for (const a of applied) args.push(a.eventId, encodeRecord(a.origin, a.outbox));
     }
     const checks: AbsentMembers[] = [];
     for (const r of requests) if (r.absent) for (const c of r.absent) checks.push(c);
@@ -239,17 +274,22 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
       const stale = result.slice(2, 2 + nStale).map((i) => (requests[i - 1] as CommitRequest<S>).customerId);
       const granted = result.slice(2 + nStale).map((i) => (checks[i - 1] as AbsentMembers).id);
       for (const r of requests) cache.delete(r.customerId);
-      return { stale, granted };
+      return { stale, granted, bucket };
     }
     requests.forEach((r, i) => remember(r.customerId, result[i + 1] as number, r.state));
-    return NOTHING_REFUSED;
+    return { stale: [], granted: [], bucket };
   }
 
   return {
     load(requests) {
       return guard('load', async () => {
         const out = new Map<string, LoadedCustomer<S>>();
-        await Promise.all(groups(requests).map((g) => loadGroup(g, out)));
+        // The buckets that can hold a record younger than one window: the current one and the one
+        // before, and the next one near a bucket's end (CLOCK_SKEW_MS).
+        const t = now();
+        const buckets: number[] = [];
+        for (let b = Math.floor((t + CLOCK_SKEW_MS) / windowMs); b >= Math.floor((t - windowMs) / windowMs); b--) buckets.push(b);
+        await Promise.all(groups(requests).map((g) => loadGroup(g, buckets, out)));
         return out;
       });
     },
@@ -266,22 +306,31 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
 
     commit(requests) {
       return guard('commit', async () => {
-        const outcomes = await Promise.all(groups(requests).map(commitGroup));
+        const bucket = Math.floor(now() / windowMs);
+        const outcomes = await Promise.all(groups(requests).map((g) => commitGroup(g, bucket)));
         if (outcomes.length === 1) return outcomes[0] as CommitOutcome;
-        return { stale: outcomes.flatMap((o) => o.stale), granted: outcomes.flatMap((o) => o.granted) };
+        return { stale: outcomes.flatMap((o) => o.stale), granted: outcomes.flatMap((o) => o.granted), bucket };
       });
     },
 
     markPublished(entries) {
       return guard('markPublished', async () => {
-        const byGroup = new Map<string, string[]>();
+        // Ids per records key, keys per script call (all together, or per customer).
+        const byKey = new Map<string, { group: string; ids: string[] }>();
         for (const e of entries) {
-          const group = perCustomer ? e.customerId : '';
-          let list = byGroup.get(group);
-          if (!list) byGroup.set(group, (list = []));
-          list.push(keys.applied(e.customerId, e.eventId));
+          const key = keys.applied(e.customerId, e.bucket);
+          let k = byKey.get(key);
+          if (!k) byKey.set(key, (k = { group: perCustomer ? e.customerId : '', ids: [] }));
+          k.ids.push(e.eventId);
         }
-        await Promise.all([...byGroup.values()].map((k) => markScript.run(redis, k, [])));
+        const calls = new Map<string, { keys: string[]; args: (string | number)[] }>();
+        for (const [key, { group, ids }] of byKey) {
+          let call = calls.get(group);
+          if (!call) calls.set(group, (call = { keys: [], args: [] }));
+          call.keys.push(key);
+          call.args.push(ids.length, ...ids);
+        }
+        await Promise.all([...calls.values()].map((c) => markScript.run(redis, c.keys, c.args)));
       });
     },
   };

@@ -7,14 +7,18 @@
 export interface KeyLayout {
   /** Hash: `v` (version, incremented per write) and `s` (CustomerState JSON). */
   state(customerId: string): string;
-  /** Hash per applied event id: `o` (origin topic/partition/offset), `p` (published 0/1), `out` (outbox JSON). */
-  applied(customerId: string, eventId: string): string;
+  /**
+   * Hash of the event ids applied in one time bucket (bucket = floor(ms / dedupe window)), field =
+   * event id, value = '' once published, else `<origin>\n<outbox>` (see facts-store.ts). One key per
+   * customer and bucket, not per event: a key costs far more memory and Redis work than a field.
+   */
+  applied(customerId: string, bucket: number): string;
 }
 
 export function createKeyLayout(prefix = ''): KeyLayout {
   if (/[{}]/.test(prefix)) throw new Error('redis key prefix: must not contain "{" or "}"');
   return {
     state: (c) => `${prefix}inc:{c:${c}}:state`,
-    applied: (c, e) => `${prefix}inc:{c:${c}}:ev:${e}`,
+    applied: (c, b) => `${prefix}inc:{c:${c}}:ap:${b}`,
   };
 }

@@ -40,25 +40,29 @@ export function redisError(op: string, err: unknown): RetryableError {
  * customers since we read them (version check); otherwise writes nothing. Because the state and the
  * "applied" marks change together, a crash leaves either both or neither: a redelivered event is
  * either re-applied from scratch or recognised as applied, never half of each.
- * KEYS: per customer, its state key then its applied-event keys; then the keys of the absent checks.
- * ARGV: dedupe window ms, number of customers, then per customer: expected version, state JSON,
- * number of applied keys, then per applied key: origin, published flag, outbox. Then, optionally,
- * the number of absent checks and per check: its number of (key, member) pairs, then the members
- * (a check fails when any of its members is in its sorted set: see AbsentMembers in facts-store.ts).
+ * Applied records are fields of one hash per customer and time bucket (keys.ts): one HSET and one
+ * PEXPIREAT per customer, whatever its number of events.
+ * KEYS: per customer, its state key then its applied-records key (this call's bucket); then the
+ * keys of the absent checks.
+ * ARGV: expiry of the records key (unix ms), number of customers, then per customer: expected
+ * version, state JSON, number of applied records m, then m (event id, record) pairs. Then,
+ * optionally, the number of absent checks and per check: its number of (key, member) pairs, then the
+ * members (a check fails when any of its members is in its sorted set: see AbsentMembers in
+ * facts-store.ts).
  * Returns {1, new version per customer}, or, writing nothing, {0, number of stale customers,
  * 1-based indexes of the customers whose version moved, 1-based indexes of the failed checks}.
  */
 export const COMMIT_LUA = `
-local ttl = ARGV[1]
+local at = ARGV[1]
 local n = tonumber(ARGV[2])
 local stale = {}
+local cur = {}
 local a, k = 3, 1
 for c = 1, n do
-  local cur = redis.call('HGET', KEYS[k], 'v') or '0'
-  if cur ~= ARGV[a] then stale[#stale + 1] = c end
-  local m = tonumber(ARGV[a + 2])
-  a = a + 3 + m * 3
-  k = k + 1 + m
+  cur[c] = redis.call('HGET', KEYS[k], 'v') or '0'
+  if cur[c] ~= ARGV[a] then stale[#stale + 1] = c end
+  a = a + 3 + tonumber(ARGV[a + 2]) * 2
+  k = k + 2
 end
 local present = {}
 local checks = tonumber(ARGV[a] or '0')
@@ -83,22 +87,21 @@ end
 local out = { 1 }
 a, k = 3, 1
 for c = 1, n do
-  local nv = tonumber(redis.call('HGET', KEYS[k], 'v') or '0') + 1
+  local nv = tonumber(cur[c]) + 1
   redis.call('HSET', KEYS[k], 'v', nv, 's', ARGV[a + 1])
   out[c + 1] = nv
   local m = tonumber(ARGV[a + 2])
   a = a + 3
-  for i = 1, m do
-    local key = KEYS[k + i]
-    if ARGV[a + 2] == '' then
-      redis.call('HSET', key, 'o', ARGV[a], 'p', ARGV[a + 1])
-    else
-      redis.call('HSET', key, 'o', ARGV[a], 'p', ARGV[a + 1], 'out', ARGV[a + 2])
+  if m > 0 then
+    -- in slices: unpack() is bounded by the Lua C stack (LUAI_MAXCSTACK, 8000)
+    local last = a + m * 2 - 1
+    for from = a, last, 2000 do
+      redis.call('HSET', KEYS[k + 1], unpack(ARGV, from, math.min(from + 1999, last)))
     end
-    redis.call('PEXPIRE', key, ttl)
-    a = a + 3
+    redis.call('PEXPIREAT', KEYS[k + 1], at)
+    a = last + 1
   end
-  k = k + 1 + m
+  k = k + 2
 end
 return out
 `;
@@ -106,43 +109,76 @@ return out
 /**
  * Reads many customers in one call: per customer its state (version, and the JSON unless the
  * caller's cached version is current: hot customers would otherwise be sent on every chunk) and,
- * per applied-event key, its origin, published flag and outbox.
- * KEYS: per customer, its state key then its applied-event keys. ARGV: per customer: number of
- * applied keys, cached version ('' for none). Returns per customer: v, s, then 3 fields per key.
+ * per event id, its applied record and the bucket it was found in.
+ * KEYS: per customer, its state key then its applied-records keys (one per bucket to look in, the
+ * same number b for every customer). ARGV: b, then per customer: number of event ids m, cached
+ * version ('' for none), then the m ids. Returns per customer: v, s, then per id: record and
+ * 1-based index of its bucket key, or false, false.
  */
 export const LOAD_LUA = `
+local nb = tonumber(ARGV[1])
 local out = {}
-local k, a = 1, 1
+local k, a = 1, 2
 while a <= #ARGV do
   local m = tonumber(ARGV[a])
   local v = redis.call('HGET', KEYS[k], 'v')
   out[#out + 1] = v
   if v and v ~= ARGV[a + 1] then out[#out + 1] = redis.call('HGET', KEYS[k], 's') else out[#out + 1] = false end
-  for i = 1, m do
-    local r = redis.call('HMGET', KEYS[k + i], 'o', 'p', 'out')
-    out[#out + 1] = r[1]
-    out[#out + 1] = r[2]
-    out[#out + 1] = r[3]
+  if m > 0 then
+    local rec, where = {}, {}
+    for b = 1, nb do
+      -- in slices: unpack() is bounded by the Lua C stack (LUAI_MAXCSTACK, 8000)
+      for from = 1, m, 2000 do
+        local to = math.min(from + 1999, m)
+        local r = redis.call('HMGET', KEYS[k + b], unpack(ARGV, a + 1 + from, a + 1 + to))
+        for i = from, to do
+          local x = r[i - from + 1]
+          if x and not where[i] then
+            rec[i] = x
+            where[i] = b
+          end
+        end
+      end
+    end
+    for i = 1, m do
+      out[#out + 1] = rec[i] or false
+      out[#out + 1] = where[i] or false
+    end
   end
-  k = k + 1 + m
-  a = a + 2
+  k = k + 1 + nb
+  a = a + 2 + m
 end
 return out
 `;
 
 /**
- * After the outbox was acknowledged by Kafka: mark published and drop the outbox copy, for all
- * given applied-event keys (of the customers of one chunk, or of one hash slot). Never recreates an
- * expired key.
+ * After the outbox was acknowledged by Kafka: mark records published (the value becomes '', which
+ * drops the outbox copy). KEYS: applied-records keys (a customer's bucket). ARGV: per key, its
+ * number of event ids, then the ids. Only records still there are marked: an expired one is not
+ * recreated (it would make a later delivery of that id look like a duplicate).
  */
 export const MARK_PUBLISHED_LUA = `
 local n = 0
+local a = 1
 for i = 1, #KEYS do
-  -- HDEL answers 1 only when the record (and its outbox) exists, so an expired one stays gone.
-  if redis.call('HDEL', KEYS[i], 'out') == 1 then
-    redis.call('HSET', KEYS[i], 'p', '1')
-    n = n + 1
+  local m = tonumber(ARGV[a])
+  -- in slices: unpack() is bounded by the Lua C stack (LUAI_MAXCSTACK, 8000)
+  for from = a + 1, a + m, 1000 do
+    local to = math.min(from + 999, a + m)
+    local r = redis.call('HMGET', KEYS[i], unpack(ARGV, from, to))
+    local fv = {}
+    for j = from, to do
+      if r[j - from + 1] then
+        fv[#fv + 1] = ARGV[j]
+        fv[#fv + 1] = ''
+      end
+    end
+    if #fv > 0 then
+      redis.call('HSET', KEYS[i], unpack(fv))
+      n = n + #fv / 2
+    end
   end
+  a = a + 1 + m
 end
 return n
 `;
