@@ -100,6 +100,29 @@ describe('chunk processor', () => {
     expect(facts.rows.get('ann')!.state.seen).toEqual(['a1', 'a2']);
   });
 
+  it('processes chunks of several partitions with one load and one commit, and splits the results per partition', async () => {
+    const facts = memoryFacts();
+    const calls: string[] = [];
+    const [load, commit] = [facts.load.bind(facts), facts.commit.bind(facts)];
+    facts.load = async (r) => (calls.push('load'), load(r));
+    facts.commit = async (r) => (calls.push('commit'), commit(r));
+    const run = createChunkProcessor({ facts, rules: () => ({ version: 'v1', pipeline }) });
+    const [p0, p1] = await run.parts([
+      { topic: 't', partition: 0, messages: [msg(purchase('a1', 'ann')), msg('{oops'), msg(purchase('a2', 'ann'))] },
+      { topic: 't', partition: 1, messages: [msg(purchase('b1', 'ben')), msg(purchase('a1', 'ann'))] },
+    ]);
+    expect(calls).toEqual(['load', 'commit']);
+    expect(p0!.outcomes).toEqual(['rewarded', 'invalid', 'rewarded']);
+    expect(p0!.deadLetters.map((d) => d.code)).toEqual(['invalid_json']);
+    expect(p0!.outbox.map((o) => JSON.parse(o.value).sourceEventId)).toEqual(['a1', 'a2']);
+    expect(p0!.toMarkPublished.map((m) => m.eventId)).toEqual(['a1', 'a2']);
+    // The same id again from another partition: a duplicate, not applied twice.
+    expect(p1!.outcomes).toEqual(['rewarded', 'duplicate']);
+    expect(p1!.deadLetters).toEqual([]);
+    expect(p1!.outbox.map((o) => JSON.parse(o.value).sourceEventId)).toEqual(['b1']);
+    expect(facts.rows.get('ann')!.state.seen).toEqual(['a1', 'a2']);
+  });
+
   it('a redelivered record whose outbox was not published re-publishes it; an upstream duplicate is a no-op', async () => {
     const facts = memoryFacts();
     const run = createChunkProcessor({ facts, rules: () => ({ version: 'v1', pipeline }) });

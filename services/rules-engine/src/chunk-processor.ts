@@ -73,9 +73,31 @@ export interface ChunkProcessorDeps<S> {
 }
 
 interface ValidItem {
+  /** Which part of the call. */
+  part: number;
+  /** Position in its part. */
   index: number;
+  /** Position over all parts (part order, then offset order). */
+  order: number;
   event: IncentiveEvent;
   origin: string;
+}
+
+/** The messages of one partition in a `processParts` call. */
+export interface ChunkPart {
+  topic: string;
+  partition: number;
+  messages: ConsumedMessage[];
+}
+
+/** One part's share of the results. */
+interface PartAcc {
+  outcomes: Outcome[];
+  deadLetters: DeadLetter[];
+  outboxByIndex: Map<number, OutboxMessage[]>;
+  toMarkPublished: PublishedMark[];
+  /** Records this call writes: their bucket is the commit's. */
+  newToMark: { customerId: string; eventId: string }[];
 }
 
 /** Referral and signup events may name a referrer; the facts reducer needs to know whether it exists. */
@@ -92,30 +114,45 @@ function referrerOf(event: IncentiveEvent): string | undefined {
  * customer at least; see FactsStore). Publishing and offset commits are the caller's job; this only
  * returns what to publish.
  *
+ * `.parts` does the same for chunks of several partitions at once (one load, one commit for all),
+ * returning one result per part: when events trickle in, a fetch brings a few events per partition,
+ * and per-call costs (round trips, socket writes, script dispatch) would otherwise be paid per
+ * partition. A failure fails every part (each is retried by its caller).
+ *
  * Redelivery: an event whose applied record has the same origin (topic/partition/offset) and is not
  * yet published was applied by a run that crashed before Kafka acknowledged its output, so its stored
  * outbox is published again (same rewardIds). Any other known id is an upstream duplicate: no-op.
  */
 export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
-  return async function processChunk(topic: string, partition: number, messages: ConsumedMessage[]): Promise<ChunkResult> {
+  async function processParts(parts: ChunkPart[]): Promise<ChunkResult[]> {
     const snapshot = deps.rules();
-    const outcomes: Outcome[] = new Array<Outcome>(messages.length);
-    const deadLetters: DeadLetter[] = [];
+    const accs: PartAcc[] = parts.map((p) => ({
+      outcomes: new Array<Outcome>(p.messages.length),
+      deadLetters: [],
+      outboxByIndex: new Map(),
+      toMarkPublished: [],
+      newToMark: [],
+    }));
     const byCustomer = new Map<string, ValidItem[]>();
-    const firstIndexOf = new Map<string, number>();
+    const firstOrderOf = new Map<string, number>();
 
-    messages.forEach((m, index) => {
-      const parsed = parseEventJson(m.value ?? new Uint8Array());
-      if (!parsed.ok) {
-        outcomes[index] = 'invalid';
-        deadLetters.push({ offset: m.offset, key: m.key, value: m.value, headers: m.headers, code: parsed.error.code, message: parsed.error.message });
-        return;
-      }
-      const event = parsed.value;
-      const list = byCustomer.get(event.customerId) ?? [];
-      list.push({ index, event, origin: `${topic}/${partition}/${m.offset}` });
-      byCustomer.set(event.customerId, list);
-      if (!firstIndexOf.has(event.customerId)) firstIndexOf.set(event.customerId, index);
+    let order = 0;
+    parts.forEach(({ topic, partition, messages }, part) => {
+      const acc = accs[part]!;
+      messages.forEach((m, index) => {
+        const parsed = parseEventJson(m.value ?? new Uint8Array());
+        order++;
+        if (!parsed.ok) {
+          acc.outcomes[index] = 'invalid';
+          acc.deadLetters.push({ offset: m.offset, key: m.key, value: m.value, headers: m.headers, code: parsed.error.code, message: parsed.error.message });
+          return;
+        }
+        const event = parsed.value;
+        const list = byCustomer.get(event.customerId) ?? [];
+        list.push({ part, index, order, event, origin: `${topic}/${partition}/${m.offset}` });
+        byCustomer.set(event.customerId, list);
+        if (!firstOrderOf.has(event.customerId)) firstOrderOf.set(event.customerId, order);
+      });
     });
 
     const referrers = [...byCustomer.values()].flatMap((items) => items.map((i) => referrerOf(i.event)).filter((r): r is string => r !== undefined));
@@ -124,14 +161,10 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
       deps.facts.knownCustomers(referrers),
     ]);
 
-    const deadLetter = (index: number, code: string, message: string) => {
-      const m = messages[index]!;
-      deadLetters.push({ offset: m.offset, key: m.key, value: m.value, headers: m.headers, code, message });
+    const deadLetter = (item: ValidItem, code: string, message: string) => {
+      const m = parts[item.part]!.messages[item.index]!;
+      accs[item.part]!.deadLetters.push({ offset: m.offset, key: m.key, value: m.value, headers: m.headers, code, message });
     };
-    const outboxByIndex = new Map<number, OutboxMessage[]>();
-    const toMarkPublished: PublishedMark[] = [];
-    // Records this chunk writes: their bucket is the commit's.
-    const newToMark: { customerId: string; eventId: string }[] = [];
     const commits: CommitRequest<S>[] = [];
     let grantedEarlier: ((ids: string[]) => Error) | undefined;
 
@@ -142,8 +175,8 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
           // Applying events to an unreadable state would overwrite it: park them in the dead-letter
           // topic (replayable once the state is repaired) and let the partition move on.
           for (const item of items) {
-            outcomes[item.index] = 'failed';
-            deadLetter(item.index, 'state_unreadable', `stored customer state is unreadable: ${current.stateError}`);
+            accs[item.part]!.outcomes[item.index] = 'failed';
+            deadLetter(item, 'state_unreadable', `stored customer state is unreadable: ${current.stateError}`);
           }
           deps.onFailure?.(new Error(current.stateError), items[0]!.event);
           return;
@@ -156,14 +189,15 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
         const seenInChunk = new Set<string>();
         for (const item of items) {
           const { event } = item;
+          const acc = accs[item.part]!;
           const record = current.applied.get(event.id);
           if (record || seenInChunk.has(event.id)) {
             if (record && record.origin === item.origin && !record.published) {
-              outboxByIndex.set(item.index, record.outbox);
-              toMarkPublished.push({ customerId, eventId: event.id, bucket: record.bucket });
-              outcomes[item.index] = 'republished';
+              acc.outboxByIndex.set(item.index, record.outbox);
+              acc.toMarkPublished.push({ customerId, eventId: event.id, bucket: record.bucket });
+              acc.outcomes[item.index] = 'republished';
             } else {
-              outcomes[item.index] = 'duplicate';
+              acc.outcomes[item.index] = 'duplicate';
             }
             continue;
           }
@@ -172,7 +206,7 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
           const ctx =
             referrer === undefined
               ? {}
-              : { referrerKnown: known.has(referrer) || (firstIndexOf.get(referrer) ?? Infinity) < item.index };
+              : { referrerKnown: known.has(referrer) || (firstOrderOf.get(referrer) ?? Infinity) < item.order };
           let result: PipelineOutput<S>;
           try {
             const out = pipeline.run ? pipeline.run(state, event, ctx) : pipeline.process(state, event, ctx);
@@ -180,8 +214,8 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
           } catch (err) {
             if (err instanceof RetryableError) throw err;
             deps.onFailure?.(err, event);
-            outcomes[item.index] = 'failed';
-            deadLetter(item.index, 'processing_failed', err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+            acc.outcomes[item.index] = 'failed';
+            deadLetter(item, 'processing_failed', err instanceof Error ? `${err.name}: ${err.message}` : String(err));
             continue;
           }
           state = result.state;
@@ -191,10 +225,10 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
           for (const e of result.derived) outbox.push({ topic: 'events', key: e.customerId, value: JSON.stringify(e) });
           newRecords.push({ eventId: event.id, origin: item.origin, outbox });
           if (outbox.length > 0) {
-            outboxByIndex.set(item.index, outbox);
-            newToMark.push({ customerId, eventId: event.id });
+            acc.outboxByIndex.set(item.index, outbox);
+            acc.newToMark.push({ customerId, eventId: event.id });
           }
-          outcomes[item.index] = result.rewards.length > 0 ? 'rewarded' : 'no_reward';
+          acc.outcomes[item.index] = result.rewards.length > 0 ? 'rewarded' : 'no_reward';
           deps.onEvent?.(event, result.rewards, snapshot);
         }
         // Refusals answered from memory must not concern a request an earlier run was granted:
@@ -223,11 +257,18 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
       throw new RetryableError(`facts version conflict for ${stale.length} customer(s)`, { cause: { customerIds: stale } });
     }
 
-    for (const m of newToMark) toMarkPublished.push({ customerId: m.customerId, eventId: m.eventId, bucket });
-    deadLetters.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
-    const outbox = [...outboxByIndex.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, o]) => o);
-    return { outbox, deadLetters, toMarkPublished, outcomes, rulesetVersion: snapshot.version };
-  };
+    return accs.map((acc) => {
+      for (const m of acc.newToMark) acc.toMarkPublished.push({ customerId: m.customerId, eventId: m.eventId, bucket });
+      acc.deadLetters.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
+      const outbox = [...acc.outboxByIndex.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, o]) => o);
+      return { outbox, deadLetters: acc.deadLetters, toMarkPublished: acc.toMarkPublished, outcomes: acc.outcomes, rulesetVersion: snapshot.version };
+    });
+  }
+
+  async function processChunk(topic: string, partition: number, messages: ConsumedMessage[]): Promise<ChunkResult> {
+    return (await processParts([{ topic, partition, messages }]))[0]!;
+  }
+  return Object.assign(processChunk, { parts: processParts });
 }
 
 export type ChunkProcessor = ReturnType<typeof createChunkProcessor>;

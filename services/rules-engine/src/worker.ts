@@ -12,6 +12,7 @@ import { createKeyLayout } from './redis/keys.js';
 import { createRedisLimitStore } from './redis/limit-store.js';
 import { createRulesReloader } from './rules/rules-reloader.js';
 import { buildRulesSnapshot } from './rules/build-snapshot.js';
+import { createTickBatcher } from './tick-batcher.js';
 
 export interface RulesWorkerDeps {
   config: Config;
@@ -86,6 +87,10 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
     onFailure: (err, event) => log.error({ err, eventId: event.id, type: event.type }, 'event processing failed, dead-lettered'),
   });
 
+  // The chunks of all partitions (and members) that arrive in one turn of the event loop share one
+  // load and one commit (see tick-batcher.ts).
+  const processInTurn = createTickBatcher(processChunk.parts);
+
   // KAFKA_CONSUMERS group members in this process, each with its own fetcher and producer: kafkajs
   // fetches again only when every partition of the previous fetch is done, and an idempotent
   // producer has one request in flight, so a single member makes all of its partitions wait for the
@@ -101,7 +106,7 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
         maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
       }),
       producer: deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
-      processChunk,
+      processChunk: (topic, partition, messages) => processInTurn({ topic, partition, messages }),
       markPublished: (entries) => facts.markPublished(entries),
       topics: { events: topics.events, rewards: topics.rewards, eventsDlq: topics.eventsDlq },
       chunkSize: config.CHUNK_SIZE,

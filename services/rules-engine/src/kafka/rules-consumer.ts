@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
 import { DEAD_LETTER_HEADERS } from '@incentive/kafka';
 import type { Logger } from '@incentive/platform';
 import type { ChunkResult, ConsumedMessage, DeadLetter } from '../chunk-processor.js';
 import type { Metrics } from '../ops/metrics.js';
+import { createTickBatcher } from '../tick-batcher.js';
 
 export interface Topics {
   events: string;
@@ -208,8 +209,26 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
       { topic: topics.events, messages: derived },
       { topic: topics.eventsDlq, messages: dlq },
     ].filter((t) => t.messages.length > 0);
-    if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
+    if (topicMessages.length > 0) await sendInTurn(topicMessages);
   }
+
+  /**
+   * The sends of this member's partitions in one turn of the event loop leave as one `sendBatch`
+   * (one produce request per broker): the idempotent producer has one request in flight, so
+   * separate sends would queue behind each other. Order within each partition's messages is kept.
+   */
+  const sendInTurn = createTickBatcher(async (parts: TopicMessages[][]) => {
+    const byTopic = new Map<string, Message[]>();
+    for (const part of parts) {
+      for (const t of part) {
+        const list = byTopic.get(t.topic);
+        if (list) list.push(...t.messages);
+        else byTopic.set(t.topic, [...t.messages]);
+      }
+    }
+    await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+    return parts.map(() => undefined);
+  });
 
   async function handleBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
