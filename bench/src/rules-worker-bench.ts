@@ -12,7 +12,9 @@
 //   export $(bash scripts/stack env) && node --conditions=source --import tsx bench/src/rules-worker-bench.ts
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { benchEvents, type BenchEvent } from './rules-worker-workload.js';
 
@@ -71,6 +73,17 @@ async function redisCpuSeconds(): Promise<number> {
   const info = await redis.info('cpu');
   const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
   return get('used_cpu_user') + get('used_cpu_sys');
+}
+
+/** Busy and total CPU time of the whole machine so far (Linux /proc/stat), to report how loaded it was. */
+function machineCpu(): { busy: number; total: number } | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
 }
 
 function toMessage(e: BenchEvent) {
@@ -225,20 +238,16 @@ try {
   const rewardAt = new Map<string, number>();
   const rewardsConsumer = kafka.consumer({ groupId: `${runId}-lat-reader`, maxWaitTimeInMs: 100 });
   await rewardsConsumer.connect();
-  await rewardsConsumer.subscribe({ topics: [`${lprefix}incentive.rewards`, `${lprefix}incentive.events`], fromBeginning: true });
+  // Only the rewards are read back: an event's append time comes with the produce acknowledgement
+  // (LogAppendTime, one per partition batch), so the harness does not also consume and parse every event.
+  await rewardsConsumer.subscribe({ topics: [`${lprefix}incentive.rewards`], fromBeginning: true });
   // eachBatch, not eachMessage: the reader shares the two cores with the worker under test.
   await rewardsConsumer.run({
     partitionsConsumedConcurrently: PARTITIONS,
     eachBatch: async ({ batch }) => {
-      const rewards = batch.topic.endsWith('.rewards');
       for (const message of batch.messages) {
-        const text = message.value!.toString();
-        if (rewards) {
-          const source = /"sourceEventId":"([^"]+)"/.exec(text)?.[1] ?? '';
-          if (!rewardAt.has(source)) rewardAt.set(source, Number(message.timestamp));
-        } else {
-          appendedAt.set(/"id":"([^"]+)"/.exec(text)?.[1] ?? '', Number(message.timestamp));
-        }
+        const source = /"sourceEventId":"([^"]+)"/.exec(message.value!.toString())?.[1] ?? '';
+        if (!rewardAt.has(source)) rewardAt.set(source, Number(message.timestamp));
       }
     },
   });
@@ -254,25 +263,46 @@ try {
     BENCH_GROUP: `${runId}-lat`,
     BENCH_REDIS_PREFIX: lredisPrefix,
     KAFKA_PARTITIONS_CONCURRENTLY: String(PARTITIONS),
+    // As many group members as in the drain whose rate this run halves.
+    KAFKA_CONSUMERS: String(MEMBERS),
   }, () => ready());
   // Load starts once the worker joined its group; then a steady rate in 10 ms ticks.
   await joined;
   const gen = benchEvents(total, { idPrefix: 'lat', seed: 11 });
+  // Partitions chosen here with kafkajs' default partitioner, so the acknowledgement's append time
+  // of each partition can be given to its messages.
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
+  const partitionOf = (key: string) => partitioner({ topic: `${lprefix}incentive.events`, partitionMetadata, message: { key, value: null } });
   const loadProducer = kafka.producer();
   await loadProducer.connect();
   const start = performance.now();
   let sent = 0;
   const pending: Promise<unknown>[] = [];
+  let cpuAtWindow: ReturnType<typeof machineCpu>;
   while (sent < total) {
+    if (cpuAtWindow === undefined && performance.now() - start >= WARMUP_SECONDS * 1000) cpuAtWindow = machineCpu();
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-    const messages = [];
+    const messages: { key: string; value: string; partition: number }[] = [];
+    const ids: string[] = [];
     for (; sent < due; sent++) {
       const e = gen.next().value as BenchEvent;
-      messages.push(toMessage(e));
+      const m = toMessage(e);
+      messages.push({ ...m, partition: partitionOf(m.key) });
+      ids.push(e.id);
     }
-    if (messages.length > 0) pending.push(loadProducer.send({ topic: `${lprefix}incentive.events`, acks: 1, messages }));
+    if (messages.length > 0) {
+      pending.push(
+        loadProducer.send({ topic: `${lprefix}incentive.events`, acks: 1, messages }).then((meta) => {
+          const at = new Map(meta.map((r) => [r.partition, Number(r.logAppendTime)]));
+          messages.forEach((m, i) => appendedAt.set(ids[i]!, at.get(m.partition)!));
+        }),
+      );
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
+  const cpuAtEnd = machineCpu();
+  const machineBusy = cpuAtWindow && cpuAtEnd ? (cpuAtEnd.busy - cpuAtWindow.busy) / (cpuAtEnd.total - cpuAtWindow.total) : undefined;
   await Promise.all(pending);
   const lat = await latencyRun;
   // The worker is done with every event; wait until the reader has seen the rewards it produced.
@@ -313,7 +343,7 @@ try {
   const latencyLine =
     `latency at ${rate} events/s (50% of c's ${peak.toFixed(0)} events/s) over ${LATENCY_SECONDS} s after a ${WARMUP_SECONDS} s warm-up at that rate, ${latencies.length} rewarded events, event append -> reward append:` +
     ` p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (target p99 <= 100 ms); ${alongRun};` +
-    ` whole run incl. warm-up: p99 ${pct(withWarmup, 99)} ms; worker drained ${lat.events} events, ${(lat.cpuMs / lat.events).toFixed(3)} CPU ms per event (the drain above: ${drainCpuPerEvent === undefined ? '-' : drainCpuPerEvent.toFixed(3)})`;
+    ` whole run incl. warm-up: p99 ${pct(withWarmup, 99)} ms;${machineBusy === undefined ? '' : ` machine CPU busy ${(machineBusy * 100).toFixed(0)}% of ${availableParallelism()} cores during the window (everything: broker, Redis, worker, this harness);`} worker drained ${lat.events} events, ${(lat.cpuMs / lat.events).toFixed(3)} CPU ms per event (the drain above: ${drainCpuPerEvent === undefined ? '-' : drainCpuPerEvent.toFixed(3)})`;
   if (latencyOnly) {
     console.log(latencyLine);
   }

@@ -123,6 +123,7 @@ if (mode === 'passthrough') {
     redis.disconnect();
   });
 } else if (mode === 'worker') {
+  const diag = { ages: [] as number[], fetches: [] as number[] };
   const config = loadConfig({
     ...env,
     KAFKA_GROUP_ID: groupId,
@@ -144,6 +145,20 @@ if (mode === 'passthrough') {
     consumer: (cfg: Parameters<typeof workerKafka.consumer>[0]) => {
       const consumer = workerKafka.consumer(cfg);
       consumer.on(consumer.events.GROUP_JOIN, startClock);
+      if (env.BENCH_DIAG === '1') {
+        // Age of a batch's first record when eachBatch gets it, and fetch durations.
+        const run = consumer.run.bind(consumer);
+        consumer.run = (cfgRun) =>
+          run({
+            ...cfgRun,
+            eachBatch: async (payload) => {
+              const age = Date.now() - Number(payload.batch.messages[0]?.timestamp ?? Date.now());
+              diag.ages.push(age);
+              return cfgRun!.eachBatch!(payload);
+            },
+          });
+        consumer.on(consumer.events.FETCH, (e) => diag.fetches.push(e.payload.duration));
+      }
       return consumer;
     },
   };
@@ -152,6 +167,44 @@ if (mode === 'passthrough') {
   while (!worker.health().joined) await new Promise((r) => setTimeout(r, 5));
   process.stdout.write('{"ready":true}\n');
   const count = async () => (await worker.metrics.eventsProcessed.get()).values.reduce((s, v) => s + v.value, 0);
+  // BENCH_DIAG=1: once a second on stderr: events, event-loop utilisation, worst loop delay, GC
+  // pauses, chunk durations, and per fetched batch the age of its first record (append -> eachBatch).
+  if (env.BENCH_DIAG === '1') {
+    const { monitorEventLoopDelay, PerformanceObserver, performance: perf } = await import('node:perf_hooks');
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    let gcMs = 0;
+    let gcMax = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        gcMs += e.duration;
+        gcMax = Math.max(gcMax, e.duration);
+      }
+    }).observe({ entryTypes: ['gc'] });
+    let elu = perf.eventLoopUtilization();
+    let last = 0;
+    setInterval(() => {
+      void count().then((n) => {
+        const now = perf.eventLoopUtilization(elu);
+        elu = perf.eventLoopUtilization();
+        const slow = [0.05, 0.1, 0.25].map((le) => ({ le }));
+        void worker.metrics.chunkDuration.get().then((h) => {
+          const total = h.values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+          const over = slow.map(({ le }) => total - (h.values.find((v) => v.labels.le === le)?.value ?? 0));
+          process.stderr.write(`[diag] chunks so far ${total}, of them over 50/100/250 ms: ${over.join('/')}\n`);
+        });
+        const pct = (xs: number[], p: number) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor((p / 100) * (xs.length - 1))]);
+        process.stderr.write(`[diag] batches ${diag.ages.length} age p50/p99/max ${pct(diag.ages, 50)}/${pct(diag.ages, 99)}/${pct(diag.ages, 100)} ms; fetches ${diag.fetches.length} duration p50/max ${pct(diag.fetches, 50)}/${pct(diag.fetches, 100)} ms\n`);
+        diag.ages.length = 0;
+        diag.fetches.length = 0;
+        process.stderr.write(`[diag] events ${n - last} elu ${now.utilization.toFixed(2)} delay-max ${(delay.max / 1e6).toFixed(0)}ms gc ${gcMs.toFixed(0)}ms (max ${gcMax.toFixed(0)})\n`);
+        last = n;
+        delay.reset();
+        gcMs = 0;
+        gcMax = 0;
+      });
+    }, 1000).unref();
+  }
   for (;;) {
     const n = await count();
     if (n > processed) markProcessed(n - processed);
