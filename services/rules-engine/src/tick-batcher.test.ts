@@ -25,5 +25,10 @@ describe('tick batcher', () => {
     expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : r.value))).toEqual(['down (2 calls)', 'down (2 calls)']);
     fail = false;
     expect(await batcher('c')).toBe('c');
+    // A run that throws before returning a promise rejects its calls too.
+    const sync = createTickBatcher((): Promise<number[]> => {
+      throw new Error('thrown synchronously');
+    });
+    await expect(sync(1)).rejects.toThrow('thrown synchronously');
   });
 });

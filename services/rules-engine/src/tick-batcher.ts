@@ -13,14 +13,17 @@ export function createTickBatcher<I, O>(run: (inputs: I[]) => Promise<O[]>): (in
   function flush(): void {
     const calls = pending ?? [];
     pending = null;
-    run(calls.map((c) => c.input)).then(
-      (outputs) => {
-        calls.forEach((c, i) => c.resolve(outputs[i] as O));
-      },
-      (err: unknown) => {
-        for (const c of calls) c.reject(err);
-      },
-    );
+    // Through a promise even if `run` throws synchronously: an exception here would be uncaught.
+    Promise.resolve()
+      .then(() => run(calls.map((c) => c.input)))
+      .then(
+        (outputs) => {
+          calls.forEach((c, i) => c.resolve(outputs[i] as O));
+        },
+        (err: unknown) => {
+          for (const c of calls) c.reject(err);
+        },
+      );
   }
 
   return (input) =>
