@@ -27,7 +27,7 @@ import {
 } from '@incentive/rules';
 import type { Evaluation, EvaluationInput, RuleSpec, Ruleset } from '@incentive/rules';
 import { generateRules } from './lib/generated-rules.js';
-import { fmtRate, fmtRatio, measureAsync, measureSync, spread } from './lib/measure.js';
+import { fmtRate, fmtRatio, measureAsync, measureSync, median, spread } from './lib/measure.js';
 import type { Measured } from './lib/measure.js';
 import { syntheticEventLines } from './lib/synthetic-events.js';
 
@@ -94,12 +94,6 @@ async function timePass(fn: () => Promise<number> | number): Promise<PassResult>
   await new Promise((r) => setTimeout(r, 10)); // let the gc observer report the collections of this pass
   return { wallMs, cpuMs: (c.user + c.system) / 1000, gcMs: gcMs - g0, checksum };
 }
-
-const median = (xs: readonly number[]): number => {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
-};
 
 async function fullPathSection(ruleset: Ruleset, lines: readonly string[], rounds: number): Promise<{ text: string[]; perSec: number; rewards: number }> {
   const objects = lines.map((l) => JSON.parse(l) as unknown);

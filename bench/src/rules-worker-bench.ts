@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
+import { median, percentile } from './lib/measure.js';
 import { benchEvents, type BenchEvent } from './rules-worker-workload.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -28,11 +29,6 @@ const MEMBERS = Number(env.BENCH_MEMBERS ?? 3);
 /** Rounds of (a) then (c) on the full topic; rates and c/a are reported per round and as medians. */
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const rateOf = (r: VariantResult) => r.events / (r.elapsedMs / 1000);
-const medianOf = (v: number[]) => {
-  const s = [...v].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 30);
 /**
  * The latency worker is a fresh process: the first seconds of load also measure its JIT warm-up and
@@ -165,10 +161,6 @@ async function deleteRedisPrefix(prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 try {
   // ---- throughput. Topic A: N events for (a) and (c). Topic B: the first NAIVE_MAX events of the same
   // stream, for (b) and (c) again — the naive worker is far too slow to drain A, and comparing it on
@@ -239,8 +231,8 @@ try {
   }
   // ---- latency at 50% of (c)'s peak rate (the median of its rounds)
   const workerRuns = results.filter((r) => r.mode === 'c worker');
-  const drainCpuPerEvent = workerRuns.length === 0 ? undefined : medianOf(workerRuns.map((r) => r.cpuMs / r.events));
-  const peak = workerRuns.length > 0 ? medianOf(workerRuns.map(rateOf)) : Number(env.BENCH_LATENCY_RATE) * 2;
+  const drainCpuPerEvent = workerRuns.length === 0 ? undefined : median(workerRuns.map((r) => r.cpuMs / r.events));
+  const peak = workerRuns.length > 0 ? median(workerRuns.map(rateOf)) : Number(env.BENCH_LATENCY_RATE) * 2;
   // BENCH_LATENCY_RATE overrides the rate (to look at latency at other loads); default: half of c's peak.
   const rate = env.BENCH_LATENCY_RATE ? Number(env.BENCH_LATENCY_RATE) : Math.max(100, Math.floor(peak / 2));
   const lprefix = `${runId}-lat.`;
@@ -353,7 +345,7 @@ try {
   latencies.sort((a, b) => a - b);
   withWarmup.sort((a, b) => a - b);
   for (const f of fifths) f.sort((a, b) => a - b);
-  const alongRun = `p99 along the run (fifths): ${fifths.map((f) => (f.length === 0 ? '-' : String(pct(f, 99)))).join(' / ')} ms`;
+  const alongRun = `p99 along the run (fifths): ${fifths.map((f) => (f.length === 0 ? '-' : String(percentile(f, 99)))).join(' / ')} ms`;
 
   // ---- report
   const by = (m: string) => results.find((r) => r.mode === m)!;
@@ -361,8 +353,8 @@ try {
     `| ${r.mode}${r.round ? ` #${r.round}` : ''} | ${r.events} | ${rateOf(r).toFixed(0)} | ${((r.cpuMs / 1000 / r.events) * 1000).toFixed(3)} | ${((r.redisCpuMs / 1000 / r.events) * 1000).toFixed(3)} |`;
   const latencyLine =
     `latency at ${rate} events/s (50% of c's ${peak.toFixed(0)} events/s) over ${LATENCY_SECONDS} s after a ${WARMUP_SECONDS} s warm-up at that rate, ${latencies.length} rewarded events, event append -> reward append:` +
-    ` p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (target p99 <= 100 ms); ${alongRun};` +
-    ` whole run incl. warm-up: p99 ${pct(withWarmup, 99)} ms;${machineBusy === undefined ? '' : ` machine CPU busy ${(machineBusy * 100).toFixed(0)}% of ${availableParallelism()} cores during the window (everything: broker, Redis, worker, this harness);`} worker drained ${lat.events} events, ${(lat.cpuMs / lat.events).toFixed(3)} CPU ms per event (the drain above: ${drainCpuPerEvent === undefined ? '-' : drainCpuPerEvent.toFixed(3)})`;
+    ` p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (target p99 <= 100 ms); ${alongRun};` +
+    ` whole run incl. warm-up: p99 ${percentile(withWarmup, 99)} ms;${machineBusy === undefined ? '' : ` machine CPU busy ${(machineBusy * 100).toFixed(0)}% of ${availableParallelism()} cores during the window (everything: broker, Redis, worker, this harness);`} worker drained ${lat.events} events, ${(lat.cpuMs / lat.events).toFixed(3)} CPU ms per event (the drain above: ${drainCpuPerEvent === undefined ? '-' : drainCpuPerEvent.toFixed(3)})`;
   if (latencyOnly) {
     console.log(latencyLine);
   }
@@ -376,8 +368,8 @@ try {
     '| --- | --- | --- | --- | --- |',
     ...[...aRuns, ...workerRuns, bFull, b, cb].map(row),
     '',
-    `medians over ${aRuns.length} rounds: a ${medianOf(aRuns.map(rateOf)).toFixed(0)} events/s, c ${peak.toFixed(0)} events/s`,
-    `c / a = ${medianOf(perRound).toFixed(2)} (median of the rounds' ratios: ${perRound.map((x) => x.toFixed(2)).join(', ')}; target >= 0.5)`,
+    `medians over ${aRuns.length} rounds: a ${median(aRuns.map(rateOf)).toFixed(0)} events/s, c ${peak.toFixed(0)} events/s`,
+    `c / a = ${median(perRound).toFixed(2)} (median of the rounds' ratios: ${perRound.map((x) => x.toFixed(2)).join(', ')}; target >= 0.5)`,
     `c / b draining the same ${N}-event topic (b time-boxed to ${NAIVE_SECONDS} s: ${bFull.events} events) = ${(peak / rateOf(bFull)).toFixed(1)}x (target >= 10x)`,
     `cold start: c / b on a topic of the first ${NAIVE_MAX} events only (c's clock includes its JIT warm-up) = ${(rateOf(cb) / rateOf(b)).toFixed(1)}x`,
     latencyLine,

@@ -10,6 +10,7 @@ import { createLogger } from '@incentive/platform';
 import { createEvaluator, createPipeline, loadRuleset } from '@incentive/rules';
 import { parseCustomerState, type CustomerState } from '@incentive/facts';
 import { createRedisClient, createRedisLimitStore, createRulesWorker, loadConfig } from '@incentive/rules-engine';
+import { percentile } from './lib/measure.js';
 
 const env = process.env;
 const mode = process.argv[2];
@@ -193,8 +194,9 @@ if (mode === 'passthrough') {
           const over = slow.map(({ le }) => total - (h.values.find((v) => v.labels.le === le)?.value ?? 0));
           process.stderr.write(`[diag] chunks so far ${total}, of them over 50/100/250 ms: ${over.join('/')}\n`);
         });
-        const pct = (xs: number[], p: number) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor((p / 100) * (xs.length - 1))]);
-        process.stderr.write(`[diag] batches ${diag.ages.length} age p50/p99/max ${pct(diag.ages, 50)}/${pct(diag.ages, 99)}/${pct(diag.ages, 100)} ms; fetches ${diag.fetches.length} duration p50/max ${pct(diag.fetches, 50)}/${pct(diag.fetches, 100)} ms\n`);
+        const ages = diag.ages.sort((a, b) => a - b);
+        const fetches = diag.fetches.sort((a, b) => a - b);
+        process.stderr.write(`[diag] batches ${ages.length} age p50/p99/max ${percentile(ages, 50)}/${percentile(ages, 99)}/${percentile(ages, 100)} ms; fetches ${fetches.length} duration p50/max ${percentile(fetches, 50)}/${percentile(fetches, 100)} ms\n`);
         diag.ages.length = 0;
         diag.fetches.length = 0;
         process.stderr.write(`[diag] events ${n - last} elu ${now.utilization.toFixed(2)} delay-max ${(delay.max / 1e6).toFixed(0)}ms gc ${gcMs.toFixed(0)}ms (max ${gcMax.toFixed(0)})\n`);

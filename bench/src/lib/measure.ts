@@ -87,3 +87,15 @@ export function fmtRate(perSec: number): string {
 export function fmtRatio(x: number): string {
   return x >= 100 ? `${x.toFixed(0)}x` : `${x.toFixed(1)}x`;
 }
+
+/** Median of the values (mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+}
+
+/** The p-th percentile of values sorted ascending (nearest rank, 0 when empty). */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);
+}

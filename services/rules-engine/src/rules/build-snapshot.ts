@@ -60,7 +60,7 @@ export async function buildRulesSnapshot(
   const scoped = limits.scope
     ? () => {
         const scope = limits.scope!();
-        return { pipeline: createPipeline({ ruleset, evaluator, limits: scope.store }), verify: scope.verify, takeChecks: scope.takeChecks, granted: scope.granted };
+        return { ...scope, pipeline: createPipeline({ ruleset, evaluator, limits: scope.store }) };
       }
     : undefined;
   return { ok: true, version: ruleset.version, snapshot: { version: ruleset.version, pipeline, ...(scoped ? { scoped } : {}) } };
