@@ -162,10 +162,10 @@ function applyPurchase(s: MutableState, ms: number, occurredAt: string, minor: n
   const last = w[n - 1];
   let copy: WindowDay[];
   if (last === undefined || last[0] < day) {
-    // Sized up front: slice() then push() would copy the whole window twice when the push grows it.
-    copy = new Array<WindowDay>(n + 1);
-    for (let i = 0; i < n; i++) copy[i] = w[i] as WindowDay;
-    copy[n] = [day, minor, 1];
+    // concat: one copy of the right size (slice() then push() would copy twice when the push grows
+    // it), and a packed array: one built by index from \`new Array(n)\` stays holey, and V8's
+    // JSON.stringify takes its slow path for holey arrays (the state is stringified on every write).
+    copy = w.concat([[day, minor, 1]]);
   } else if (last[0] === day) {
     copy = w.slice();
     copy[n - 1] = [day, last[1] + minor, last[2] + 1];
