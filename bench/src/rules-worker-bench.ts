@@ -12,8 +12,8 @@
 //   export $(bash scripts/stack env) && node --conditions=source --import tsx bench/src/rules-worker-bench.ts
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { median, percentile } from './lib/measure.js';
@@ -236,34 +236,44 @@ try {
   // BENCH_LATENCY_RATE overrides the rate (to look at latency at other loads); default: half of c's peak.
   const rate = env.BENCH_LATENCY_RATE ? Number(env.BENCH_LATENCY_RATE) : Math.max(100, Math.floor(peak / 2));
   const lprefix = `${runId}-lat.`;
-  // Both topics stamp records with the broker's append time: latency = event appended (produce
-  // acknowledged) -> reward appended (the worker's send acknowledged), one clock, no producer-side queueing.
+  // Both topics stamp records with the broker's append time, so every latency is taken on one clock
+  // and without producer-side queueing.
   await createTopics([`${lprefix}incentive.events.dlq`]);
   await createTopics([`${lprefix}incentive.events`, `${lprefix}incentive.rewards`], [{ name: 'message.timestamp.type', value: 'LogAppendTime' }]);
   const total = rate * (WARMUP_SECONDS + LATENCY_SECONDS);
   const appendedAt = new Map<string, number>();
+  // Where a latency ends. `ack` (default): when the worker's send of the event's outputs is
+  // acknowledged, as the worker itself observes it (its event-latency metric, kept exactly by the
+  // variant). `append`: the reward's append time, read back from the rewards topic by this harness;
+  // a little earlier than the ack, but the reader takes a share of the two cores the worker is
+  // measured on (~10% of the machine at 5.5k events/s).
+  const latencyAt = env.BENCH_LATENCY_AT ?? 'ack';
+  if (latencyAt !== 'ack' && latencyAt !== 'append') throw new Error(`BENCH_LATENCY_AT: expected ack or append, got ${latencyAt}`);
+  const latencyOut = resolve(tmpdir(), `${runId}-latencies.f64`);
   const rewardAt = new Map<string, number>();
   const SOURCE_FIELD = Buffer.from('"sourceEventId":"');
-  const rewardsConsumer = kafka.consumer({ groupId: `${runId}-lat-reader`, maxWaitTimeInMs: 100 });
-  await rewardsConsumer.connect();
-  // Only the rewards are read back: an event's append time comes with the produce acknowledgement
-  // (LogAppendTime, one per partition batch), so the harness does not also consume and parse every event.
-  await rewardsConsumer.subscribe({ topics: [`${lprefix}incentive.rewards`], fromBeginning: true });
-  // eachBatch, not eachMessage: the reader shares the two cores with the worker under test.
-  await rewardsConsumer.run({
-    partitionsConsumedConcurrently: PARTITIONS,
-    eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) {
-        // The id is found in the bytes: decoding and matching every reward cost the shared CPU more.
-        const value = message.value!;
-        const from = value.indexOf(SOURCE_FIELD);
-        if (from < 0) continue;
-        const start = from + SOURCE_FIELD.length;
-        const source = value.toString('latin1', start, value.indexOf(34, start));
-        if (!rewardAt.has(source)) rewardAt.set(source, Number(message.timestamp));
-      }
-    },
-  });
+  const rewardsConsumer = latencyAt === 'append' ? kafka.consumer({ groupId: `${runId}-lat-reader`, maxWaitTimeInMs: 100 }) : undefined;
+  if (rewardsConsumer) {
+    await rewardsConsumer.connect();
+    // Only the rewards are read back: an event's append time comes with the produce acknowledgement
+    // (LogAppendTime, one per partition batch), so the harness does not also consume and parse every event.
+    await rewardsConsumer.subscribe({ topics: [`${lprefix}incentive.rewards`], fromBeginning: true });
+    // eachBatch, not eachMessage: the reader shares the two cores with the worker under test.
+    await rewardsConsumer.run({
+      partitionsConsumedConcurrently: PARTITIONS,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          // The id is found in the bytes: decoding and matching every reward cost the shared CPU more.
+          const value = message.value!;
+          const from = value.indexOf(SOURCE_FIELD);
+          if (from < 0) continue;
+          const start = from + SOURCE_FIELD.length;
+          const source = value.toString('latin1', start, value.indexOf(34, start));
+          if (!rewardAt.has(source)) rewardAt.set(source, Number(message.timestamp));
+        }
+      },
+    });
+  }
   const lredisPrefix = `${runId}-lat:`;
   redisPrefixes.push(lredisPrefix);
   let ready!: () => void;
@@ -278,6 +288,7 @@ try {
     KAFKA_PARTITIONS_CONCURRENTLY: String(PARTITIONS),
     // As many group members as in the drain whose rate this run halves.
     KAFKA_CONSUMERS: String(MEMBERS),
+    ...(latencyAt === 'ack' ? { BENCH_LATENCY_OUT: latencyOut } : {}),
   }, () => ready());
   // The load is encoded while the worker starts, not while it is measured (the harness shares the
   // CPU with it). Partitions are chosen here with kafkajs' default partitioner, so the
@@ -316,14 +327,29 @@ try {
   const machineBusy = cpuAtWindow && cpuAtEnd ? (cpuAtEnd.busy - cpuAtWindow.busy) / (cpuAtEnd.total - cpuAtWindow.total) : undefined;
   await Promise.all(pending);
   const lat = await latencyRun;
-  // The worker is done with every event; wait until the reader has seen the rewards it produced.
-  const deadline = Date.now() + 15_000;
-  let last = -1;
-  while (rewardAt.size !== last && Date.now() < deadline) {
-    last = rewardAt.size;
-    await new Promise((r) => setTimeout(r, 1_000));
+  // (event appended, latency) per event, from either end point (see latencyAt).
+  const samples: [appended: number, latency: number][] = [];
+  if (rewardsConsumer) {
+    // The worker is done with every event; wait until the reader has seen the rewards it produced.
+    const deadline = Date.now() + 15_000;
+    let last = -1;
+    while (rewardAt.size !== last && Date.now() < deadline) {
+      last = rewardAt.size;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    await rewardsConsumer.disconnect();
+    for (const [source, at] of rewardAt) {
+      const appended = appendedAt.get(source);
+      if (appended !== undefined) samples.push([appended, at - appended]);
+    }
+  } else {
+    const pairs = new Float64Array(new Uint8Array(readFileSync(latencyOut)).buffer);
+    rmSync(latencyOut, { force: true });
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      const latency = Math.round(pairs[i + 1]!);
+      samples.push([pairs[i]! - latency, latency]);
+    }
   }
-  await rewardsConsumer.disconnect();
   await producer.disconnect();
   await loadProducer.disconnect();
   const latencies: number[] = [];
@@ -334,13 +360,11 @@ try {
   for (const t of appendedAt.values()) if (t < firstAppend) firstAppend = t;
   const measuredFrom = firstAppend + WARMUP_SECONDS * 1000;
   const fifths: number[][] = [[], [], [], [], []];
-  for (const [source, at] of rewardAt) {
-    const appended = appendedAt.get(source);
-    if (appended === undefined) continue;
-    withWarmup.push(at - appended);
+  for (const [appended, latency] of samples) {
+    withWarmup.push(latency);
     if (appended < measuredFrom) continue;
-    latencies.push(at - appended);
-    fifths[Math.min(4, Math.floor(((appended - measuredFrom) / (LATENCY_SECONDS * 1000)) * 5))]!.push(at - appended);
+    latencies.push(latency);
+    fifths[Math.min(4, Math.floor(((appended - measuredFrom) / (LATENCY_SECONDS * 1000)) * 5))]!.push(latency);
   }
   latencies.sort((a, b) => a - b);
   withWarmup.sort((a, b) => a - b);
@@ -352,7 +376,7 @@ try {
   const row = (r: VariantResult) =>
     `| ${r.mode}${r.round ? ` #${r.round}` : ''} | ${r.events} | ${rateOf(r).toFixed(0)} | ${((r.cpuMs / 1000 / r.events) * 1000).toFixed(3)} | ${((r.redisCpuMs / 1000 / r.events) * 1000).toFixed(3)} |`;
   const latencyLine =
-    `latency at ${rate} events/s (50% of c's ${peak.toFixed(0)} events/s) over ${LATENCY_SECONDS} s after a ${WARMUP_SECONDS} s warm-up at that rate, ${latencies.length} rewarded events, event append -> reward append:` +
+    `latency at ${rate} events/s (50% of c's ${peak.toFixed(0)} events/s) over ${LATENCY_SECONDS} s after a ${WARMUP_SECONDS} s warm-up at that rate, ${latencies.length} ${latencyAt === 'ack' ? 'events, event append -> its outputs acknowledged to the worker' : 'rewarded events, event append -> reward append'}:` +
     ` p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (target p99 <= 100 ms); ${alongRun};` +
     ` whole run incl. warm-up: p99 ${percentile(withWarmup, 99)} ms;${machineBusy === undefined ? '' : ` machine CPU busy ${(machineBusy * 100).toFixed(0)}% of ${availableParallelism()} cores during the window (everything: broker, Redis, worker, this harness);`} worker drained ${lat.events} events, ${(lat.cpuMs / lat.events).toFixed(3)} CPU ms per event (the drain above: ${drainCpuPerEvent === undefined ? '-' : drainCpuPerEvent.toFixed(3)})`;
   if (latencyOnly) {

@@ -9,7 +9,8 @@ import { createKafka } from '@incentive/kafka';
 import { createLogger } from '@incentive/platform';
 import { createEvaluator, createPipeline, loadRuleset } from '@incentive/rules';
 import { parseCustomerState, type CustomerState } from '@incentive/facts';
-import { createRedisClient, createRedisLimitStore, createRulesWorker, loadConfig } from '@incentive/rules-engine';
+import { writeFileSync } from 'node:fs';
+import { createMetrics, createRedisClient, createRedisLimitStore, createRulesWorker, loadConfig } from '@incentive/rules-engine';
 import { percentile } from './lib/measure.js';
 
 const env = process.env;
@@ -163,7 +164,21 @@ if (mode === 'passthrough') {
       return consumer;
     },
   };
-  const worker = createRulesWorker({ config, logger, kafka: clocked, redis });
+  // BENCH_LATENCY_OUT: the latency run. The worker observes each event's latency (record timestamp,
+  // the broker's append time, -> its chunk's outputs acknowledged) in its metrics; the exact values
+  // are kept here as (acknowledged at, latency) pairs and written to that file at the end, for the
+  // harness to take percentiles over its measured window.
+  const metrics = createMetrics();
+  const acked: number[] = [];
+  if (env.BENCH_LATENCY_OUT) {
+    const histogram = metrics.eventLatency;
+    const observe = histogram.observe.bind(histogram);
+    histogram.observe = ((seconds: number) => {
+      acked.push(Date.now(), seconds * 1000);
+      observe(seconds);
+    }) as typeof histogram.observe;
+  }
+  const worker = createRulesWorker({ config, logger, kafka: clocked, redis, metrics });
   await worker.start();
   while (!worker.health().joined) await new Promise((r) => setTimeout(r, 5));
   process.stdout.write('{"ready":true}\n');
@@ -213,6 +228,7 @@ if (mode === 'passthrough') {
     if (processed >= target) break;
     await new Promise((r) => setTimeout(r, 20));
   }
+  if (env.BENCH_LATENCY_OUT) writeFileSync(env.BENCH_LATENCY_OUT, new Float64Array(acked));
   await finish(async () => {
     await worker.stop();
     redis.disconnect();
