@@ -94,13 +94,13 @@ a, k = 3, 1
 for c = 1, n do
   local key = KEYS[k]
   local nv = tonumber(cur[c]) + 1
-  redis.call('HSET', key, 'v', nv, 's', ARGV[a + 1])
   out[c + 1] = nv
   -- parts: set pairs from sa to da - 1, then the fields to delete
   local sa = a + 4
   local da = sa + tonumber(ARGV[a + 3]) * 2
-  if ARGV[a + 2] == '1' then
-    -- every part written: the parts stored are unknown, delete those not written
+  if ARGV[a + 2] == '1' and cur[c] ~= '0' then
+    -- every part written: the parts stored (if any: version 0 is a new customer) are unknown,
+    -- delete those not written
     local keep = {}
     for i = sa, da - 1, 2 do keep[ARGV[i]] = true end
     local stray = {}
@@ -109,8 +109,14 @@ for c = 1, n do
     end
     for from = 1, #stray, 2000 do redis.call('HDEL', key, unpack(stray, from, math.min(from + 1999, #stray))) end
   end
-  -- in slices: unpack() is bounded by the Lua C stack (LUAI_MAXCSTACK, 8000)
-  for from = sa, da - 1, 2000 do redis.call('HSET', key, unpack(ARGV, from, math.min(from + 1999, da - 1))) end
+  -- the parts in the same HSET as the document (one call, as most writes change a day or two);
+  -- many in slices: unpack() is bounded by the Lua C stack (LUAI_MAXCSTACK, 8000)
+  if da - sa <= 2000 then
+    redis.call('HSET', key, 'v', nv, 's', ARGV[a + 1], unpack(ARGV, sa, da - 1))
+  else
+    redis.call('HSET', key, 'v', nv, 's', ARGV[a + 1])
+    for from = sa, da - 1, 2000 do redis.call('HSET', key, unpack(ARGV, from, math.min(from + 1999, da - 1))) end
+  end
   local nd = tonumber(ARGV[da])
   for from = da + 1, da + nd, 2000 do redis.call('HDEL', key, unpack(ARGV, from, math.min(from + 1999, da + nd))) end
   a = da + 1 + nd
