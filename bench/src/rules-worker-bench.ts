@@ -17,6 +17,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { median, percentile } from './lib/measure.js';
+import { deleteRedisPrefix } from './lib/redis-prefix.js';
 import { benchEvents, type BenchEvent } from './rules-worker-workload.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -152,15 +153,6 @@ async function runVariant(mode: string, vars: Record<string, string>, onReady?: 
   return { ...result, redisCpuMs: ((await redisCpuSeconds()) - redisBefore) * 1000 };
 }
 
-async function deleteRedisPrefix(prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
-
 try {
   // ---- throughput. Topic A: N events for (a) and (c). Topic B: the first NAIVE_MAX events of the same
   // stream, for (b) and (c) again — the naive worker is far too slow to drain A, and comparing it on
@@ -220,7 +212,7 @@ try {
     r.round = 'round' in run ? run.round : undefined;
     results.push(r);
     console.error(`[bench] ${run.label}${r.round ? ` (round ${r.round})` : ''}: ${r.events} events in ${(r.elapsedMs / 1000).toFixed(2)} s`);
-    await deleteRedisPrefix(redisPrefix);
+    await deleteRedisPrefix(redis, redisPrefix);
   }
   const common = { KAFKA_BROKERS: brokers, REDIS_URL: redisUrl, BENCH_RULES: rulesDir };
 
@@ -406,7 +398,7 @@ try {
 
 async function cleanup(): Promise<void> {
   if (createdTopics.length > 0) await admin.deleteTopics({ topics: createdTopics.splice(0) }).catch(() => undefined);
-  for (const p of redisPrefixes.splice(0)) await deleteRedisPrefix(p).catch(() => undefined);
+  for (const p of redisPrefixes.splice(0)) await deleteRedisPrefix(redis, p).catch(() => undefined);
   await admin.disconnect();
   redis.disconnect();
 }

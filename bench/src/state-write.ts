@@ -11,6 +11,7 @@ import type { IncentiveEvent } from '@incentive/events';
 import { applyEvent, parseCustomerState, type CustomerState, type FactsConfig } from '@incentive/facts';
 import { createKeyLayout, createRedisFactsStore, customerStateLayout } from '@incentive/rules-engine';
 import { median } from './lib/measure.js';
+import { deleteRedisPrefix } from './lib/redis-prefix.js';
 
 const env = process.env;
 const CUSTOMERS = Number(env.BENCH_CUSTOMERS ?? 2_000);
@@ -100,11 +101,6 @@ try {
     `days / whole: client CPU ${(med('days', 'cpuUs') / med('whole', 'cpuUs')).toFixed(2)}, bytes ${(med('days', 'bytes') / med('whole', 'bytes')).toFixed(2)}, Redis CPU ${(med('days', 'redisUs') / med('whole', 'redisUs')).toFixed(2)}`,
   );
 } finally {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
+  await deleteRedisPrefix(redis, prefix);
   redis.disconnect();
 }
