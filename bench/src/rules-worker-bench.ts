@@ -7,7 +7,8 @@
 // its own process ((b) time-boxed to BENCH_NAIVE_SECONDS, default 60: it would need minutes; its
 // cold-start comparison with (c) on a topic of the first BENCH_NAIVE_EVENTS is reported too); reports events/s, CPU-seconds per 1k events (the variant's process, and Redis
 // server CPU separately), then runs (c) at 50% of its measured peak rate and reports p50/p99 latency
-// from produce time to the reward's broker append (LogAppendTime = acknowledgement).
+// from the event's broker append time (LogAppendTime) to the acknowledgement of its outputs, as the
+// worker observes it (BENCH_LATENCY_AT=append: to the reward's broker append, read back by the harness).
 //
 //   export $(bash scripts/stack env) && node --conditions=source --import tsx bench/src/rules-worker-bench.ts
 import { spawn } from 'node:child_process';

@@ -47,7 +47,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   });
   const eventLatency = new Histogram({
     name: 'rules_engine_event_latency_seconds',
-    help: 'From the event record timestamp (produce time) to the acknowledgement of its outputs and commit',
+    help: 'From the event record timestamp (produce time) to the acknowledgement of its outputs (and, with KAFKA_COMMIT_INTERVAL_MS=0, the offset commit)',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
