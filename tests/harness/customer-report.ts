@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { readCustomerStateHash } from '@incentive/rules-engine';
+import { parseCustomerState } from '@incentive/facts';
 
 export interface CustomerReport {
   customers: number;
@@ -11,7 +11,7 @@ export interface CustomerReport {
 
 /**
  * Customers per segment and tier, from the rules worker's own state in Redis (`<prefix>inc:{c:<id>}:state`,
- * read as the worker lays it out): the facts the rules saw after each customer's latest event. SCAN, not KEYS, so a big
+ * field `s`): the facts the rules saw after each customer's latest event. SCAN, not KEYS, so a big
  * keyspace is not blocked; states are read in pipelined batches.
  */
 export async function customerReport(redis: Redis, keyPrefix: string): Promise<CustomerReport> {
@@ -23,16 +23,16 @@ export async function customerReport(redis: Redis, keyPrefix: string): Promise<C
     cursor = next;
     if (keys.length === 0) continue;
     const pipeline = redis.pipeline();
-    for (const key of keys) pipeline.hgetall(key);
+    for (const key of keys) pipeline.hget(key, 's');
     const results = (await pipeline.exec()) ?? [];
     for (const [err, raw] of results) {
-      if (err || typeof raw !== 'object' || raw === null) {
+      if (err || typeof raw !== 'string') {
         report.unreadable++;
         continue;
       }
       let state;
       try {
-        state = readCustomerStateHash(raw as Record<string, string>);
+        state = parseCustomerState(JSON.parse(raw) as unknown);
       } catch {
         report.unreadable++;
         continue;

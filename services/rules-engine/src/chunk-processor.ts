@@ -241,7 +241,7 @@ export function createChunkProcessor<S>(deps: ChunkProcessorDeps<S>) {
           await scope.verify();
         }
         if (changed && state !== undefined) {
-          commits.push({ customerId, expectedVersion: current.version, state, base: current.state, applied: newRecords, ...(absent && absent.length > 0 ? { absent } : {}) });
+          commits.push({ customerId, expectedVersion: current.version, state, applied: newRecords, ...(absent && absent.length > 0 ? { absent } : {}) });
         }
       }),
     );

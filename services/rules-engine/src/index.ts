@@ -7,6 +7,5 @@ export { createRedisClient } from './redis/redis-client.js';
 export { createRedisLimitStore } from './redis/limit-store.js';
 export { createRedisFactsStore } from './redis/facts-store.js';
 export { createKeyLayout } from './redis/keys.js';
-export { customerStateLayout, readCustomerStateHash } from './redis/customer-state-layout.js';
 export { createMetrics } from './ops/metrics.js';
 export type { Metrics } from './ops/metrics.js';

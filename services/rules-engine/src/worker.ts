@@ -7,7 +7,6 @@ import type { Config } from './config.js';
 import { createChunkProcessor, type RulesSnapshot } from './chunk-processor.js';
 import { createRulesConsumer, type ConsumerHealth } from './kafka/rules-consumer.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
-import { customerStateLayout } from './redis/customer-state-layout.js';
 import { createRedisFactsStore } from './redis/facts-store.js';
 import { createKeyLayout } from './redis/keys.js';
 import { createRedisLimitStore } from './redis/limit-store.js';
@@ -40,7 +39,6 @@ export function createRulesWorker(deps: RulesWorkerDeps) {
     keys,
     dedupeWindowMs: config.DEDUPE_WINDOW_MS,
     decode: parseCustomerState,
-    layout: customerStateLayout,
     scriptGroups: config.REDIS_SCRIPT_GROUPS,
   });
   const limits = createRedisLimitStore({

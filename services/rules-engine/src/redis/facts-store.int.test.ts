@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getServices, redisKeyPrefix } from '@incentive/testing';
 import type { Redis } from 'ioredis';
-import type { IncentiveEvent } from '@incentive/events';
-import { applyEvent, parseCustomerState, type CustomerState } from '@incentive/facts';
-import { customerStateLayout } from './customer-state-layout.js';
 import { createRedisFactsStore } from './facts-store.js';
 import { createKeyLayout } from './keys.js';
 import { createRedisClient } from './redis-client.js';
@@ -137,53 +134,6 @@ describe('redis facts store', () => {
     t = end + 2 * W; // the record's bucket is two behind: no longer looked at (and its key expires then)
     expect(await seen()).toBe(false);
     expect(await redis.pttl(keys.applied('ida', end / W))).toBeGreaterThan(W);
-  });
-
-  it('with the customer state layout, writes only the window days that changed, migrates a state written whole, and a write without its base leaves no stray day', async () => {
-    const keys = createKeyLayout(`${prefix}layout:`);
-    const store = (cacheSize?: number) =>
-      createRedisFactsStore<CustomerState>({ redis, keys, dedupeWindowMs: 60_000, decode: parseCustomerState, layout: customerStateLayout, ...(cacheSize === undefined ? {} : { cacheSize }) });
-    const writer = store();
-    const key = keys.state('lia');
-    let n = 0;
-    const purchase = (state: CustomerState | undefined, at: string) =>
-      applyEvent(state, { id: `l${++n}`, type: 'purchase', customerId: 'lia', occurredAt: at, data: { orderId: `o${n}`, amount: 12.5, currency: 'GBP' } } as IncentiveEvent, { tiers: [], classifySegment: () => 'regular' }).state;
-    const days = async () => (await redis.hkeys(key)).filter((f) => f.startsWith('d')).sort();
-
-    let state = purchase(undefined, '2026-03-01T10:00:00Z');
-    for (const at of ['2026-03-02T10:00:00Z', '2026-03-03T10:00:00Z']) state = purchase(state, at);
-    expect((await writer.commit([{ customerId: 'lia', expectedVersion: 0, state, applied: [] }])).stale).toEqual([]);
-    expect(await days()).toHaveLength(3);
-    expect(JSON.parse((await redis.hget(key, 's'))!)).not.toHaveProperty('window');
-
-    // The same day again: that day's field is rewritten, the other days are not written at all (a
-    // marker put into one of them survives the commit).
-    const base = (await writer.load([{ customerId: 'lia', eventIds: [] }])).get('lia')!;
-    const next = purchase(base.state, '2026-03-03T18:00:00Z');
-    await redis.hset(key, 'd20513', 'marker'); // 2026-03-01
-    expect((await writer.commit([{ customerId: 'lia', expectedVersion: base.version, state: next, base: base.state, applied: [] }])).stale).toEqual([]);
-    expect(await redis.hmget(key, 'd20513', 'd20515')).toEqual(['marker', '2500 2']);
-    await redis.hset(key, 'd20513', '1250 1');
-    // A reader without a cache assembles the same state.
-    expect((await store(0).load([{ customerId: 'lia', eventIds: [] }])).get('lia')!.state).toEqual(next);
-
-    // A state written whole (before the layout): read as is, and its next write moves the window to day fields.
-    const whole = purchase(undefined, '2026-04-01T10:00:00Z');
-    await redis.hset(keys.state('max'), 'v', '7', 's', JSON.stringify(whole));
-    const reader = store();
-    const loaded = (await reader.load([{ customerId: 'max', eventIds: [] }])).get('max')!;
-    expect(loaded).toMatchObject({ version: 7, state: whole });
-    const more = purchase(loaded.state, '2026-04-02T10:00:00Z');
-    await reader.commit([{ customerId: 'max', expectedVersion: 7, state: more, base: loaded.state, applied: [] }]);
-    expect((await redis.hkeys(keys.state('max'))).filter((f) => f.startsWith('d'))).toHaveLength(2);
-    expect(JSON.parse((await redis.hget(keys.state('max'), 's'))!)).not.toHaveProperty('window');
-    expect((await store(0).load([{ customerId: 'max', eventIds: [] }])).get('max')!.state).toEqual(more);
-
-    // Without its base, a write cannot know which days are stored: it writes all and deletes the rest.
-    await redis.hset(key, 'd20000', '100 1');
-    const v = (await store(0).load([{ customerId: 'lia', eventIds: [] }])).get('lia')!.version;
-    await writer.commit([{ customerId: 'lia', expectedVersion: v, state: next, applied: [] }]);
-    expect(await days()).toEqual(next.window.map((d) => `d${d[0]}`).sort());
   });
 
   it('reports an unreadable stored state instead of throwing', async () => {

@@ -59,11 +59,6 @@ export interface CommitRequest<S> {
   /** The version `load` returned. */
   expectedVersion: number;
   state: S;
-  /**
-   * The state `load` returned for that version: with a `layout`, only the parts that differ from it
-   * are written. Without it, every part is written and stray ones are deleted.
-   */
-  base?: S | undefined;
   applied: NewAppliedRecord[];
   /** Checked in the same atomic call (only when the store's `checksAbsent`): any present member writes nothing. */
   absent?: AbsentMembers[];
@@ -106,26 +101,6 @@ export interface FactsStore<S> {
   markPublished(entries: PublishedMark[]): Promise<void>;
 }
 
-/**
- * How a state is split over its hash: a JSON document (field `s`) and parts, fields of their own
- * that are written only when they change (every field other than `v` and `s` is a part). For
- * states with a large piece that changes little per event (a customer's purchase window).
- */
-export interface StateLayout<S> {
-  /** What goes into the document: the state without its parts. */
-  document(state: S): unknown;
-  /** Every part of `state`, as field, value, field, value, ... */
-  parts(state: S): string[];
-  /** The parts to write (field, value, ...) and to delete (fields) to turn the stored `base` into `state`. */
-  diff(state: S, base: S): { set: string[]; del: string[] };
-  /**
-   * The state to validate (`decode`) from its document and its parts (field, value, ...).
-   * `partsStored` false: the document holds the whole state (written before the layout), so its
-   * parts are not in fields yet, and the next write must write them all.
-   */
-  assemble(doc: unknown, parts: string[]): { state: unknown; partsStored: boolean };
-}
-
 export interface FactsStoreDeps<S> {
   redis: FactsRedis;
   keys: KeyLayout;
@@ -139,8 +114,6 @@ export interface FactsStoreDeps<S> {
   now?: () => number;
   /** Validates a stored state (e.g. `parseCustomerState`); throws with the field and reason when it is unusable. */
   decode: (json: unknown) => S;
-  /** Splits states into a document and parts written only when changed; default: the whole state as the document. */
-  layout?: StateLayout<S>;
   /**
    * Customers whose last committed state is kept in memory (LRU; 0 disables). A load then only
    * fetches the version and reuses the cached state when nobody else wrote since, skipping the
@@ -214,10 +187,7 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
   const perCustomer = deps.scriptGroups === 'customer';
   const windowMs = deps.dedupeWindowMs;
   const now = deps.now ?? Date.now;
-  const { layout } = deps;
   const cache = new Map<string, { version: number; state: S }>();
-  /** States read from a document that still held their parts: a write from them writes every part. */
-  const partsNotStored = new WeakSet<object>();
   const remember = (customerId: string, version: number, state: S) => {
     if (cacheSize === 0) return;
     cache.delete(customerId);
@@ -235,23 +205,6 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
     }
   }
 
-  /** A state from its hash fields: the document `s`, and with a layout the parts. */
-  function readState(fields: string[]): S {
-    let doc: string | undefined;
-    const parts: string[] = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const f = fields[i]!;
-      if (f === 's') doc = fields[i + 1];
-      else if (f !== 'v') parts.push(f, fields[i + 1]!);
-    }
-    if (doc === undefined) throw new Error('s: missing (the state hash has no document)');
-    if (!layout) return deps.decode(JSON.parse(doc));
-    const { state, partsStored } = layout.assemble(JSON.parse(doc), parts);
-    const decoded = deps.decode(state);
-    if (!partsStored && typeof decoded === 'object' && decoded !== null) partsNotStored.add(decoded);
-    return decoded;
-  }
-
   async function loadGroup(requests: LoadRequest[], buckets: number[], out: Map<string, LoadedCustomer<S>>): Promise<void> {
     const keyList: string[] = [];
     const args: string[] = [String(buckets.length)];
@@ -266,8 +219,7 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
     let r = 0;
     for (const { customerId, eventIds } of requests) {
       const v = (row[r++] ?? null) as string | null;
-      // The state's hash (field, value, ...) unless the cached version is current.
-      const fields = (row[r++] ?? null) as string[] | null;
+      const s = (row[r++] ?? null) as string | null;
       const applied = new Map<string, AppliedRecord>();
       for (const id of eventIds) {
         const text = row[r++];
@@ -283,7 +235,7 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
       } else {
         cache.delete(customerId);
         try {
-          state = fields ? readState(fields) : undefined;
+          state = s ? deps.decode(JSON.parse(s)) : undefined;
           if (state !== undefined) remember(customerId, version, state);
         } catch (err) {
           stateError = err instanceof Error ? err.message : String(err);
@@ -297,19 +249,9 @@ export function createRedisFactsStore<S>(deps: FactsStoreDeps<S>): FactsStore<S>
     const keyList: string[] = [];
     // The bucket's key lives until the end of the next bucket: every record at least one window.
     const args: (string | number)[] = [(bucket + 2) * windowMs, requests.length];
-    for (const { customerId, expectedVersion, state, base, applied } of requests) {
+    for (const { customerId, expectedVersion, state, applied } of requests) {
       keyList.push(keys.state(customerId), keys.applied(customerId, bucket));
-      if (!layout) {
-        args.push(String(expectedVersion), JSON.stringify(state), 0, 0, 0);
-      } else if (base !== undefined && !(typeof base === 'object' && base !== null && partsNotStored.has(base))) {
-        const { set, del } = layout.diff(state, base);
-        args.push(String(expectedVersion), JSON.stringify(layout.document(state)), 0, set.length / 2, ...set, del.length, ...del);
-      } else {
-        // Whatever parts are stored (none, or unknown ones): written all, stray ones deleted.
-        const set = layout.parts(state);
-        args.push(String(expectedVersion), JSON.stringify(layout.document(state)), 1, set.length / 2, ...set, 0);
-      }
-      args.push(applied.length);
+      args.push(String(expectedVersion), JSON.stringify(state), applied.length);
       // Nothing to publish: the record is born published ('') and carries no outbox.
       for (const a of applied) args.push(a.eventId, encodeRecord(a.origin, a.outbox));
     }

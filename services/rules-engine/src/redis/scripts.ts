@@ -45,10 +45,7 @@ export function redisError(op: string, err: unknown): RetryableError {
  * KEYS: per customer, its state key then its applied-records key (this call's bucket); then the
  * keys of the absent checks.
  * ARGV: expiry of the records key (unix ms), number of customers, then per customer: expected
- * version, state JSON (the document, field `s`), `1` when every part is written (then stored parts
- * not among them are deleted) else `0`, number of parts to set p, p (field, value) pairs, number of
- * parts to delete d, d fields (see StateLayout in facts-store.ts), number of applied records m,
- * then m (event id, record) pairs. Then,
+ * version, state JSON, number of applied records m, then m (event id, record) pairs. Then,
  * optionally, the number of absent checks and per check: its number of (key, member) pairs, then the
  * members (a check fails when any of its members is in its sorted set: see AbsentMembers in
  * facts-store.ts).
@@ -64,9 +61,7 @@ local a, k = 3, 1
 for c = 1, n do
   cur[c] = redis.call('HGET', KEYS[k], 'v') or '0'
   if cur[c] ~= ARGV[a] then stale[#stale + 1] = c end
-  local da = a + 4 + tonumber(ARGV[a + 3]) * 2
-  local ra = da + 1 + tonumber(ARGV[da])
-  a = ra + 1 + tonumber(ARGV[ra]) * 2
+  a = a + 3 + tonumber(ARGV[a + 2]) * 2
   k = k + 2
 end
 local present = {}
@@ -92,36 +87,11 @@ end
 local out = { 1 }
 a, k = 3, 1
 for c = 1, n do
-  local key = KEYS[k]
   local nv = tonumber(cur[c]) + 1
+  redis.call('HSET', KEYS[k], 'v', nv, 's', ARGV[a + 1])
   out[c + 1] = nv
-  -- parts: set pairs from sa to da - 1, then the fields to delete
-  local sa = a + 4
-  local da = sa + tonumber(ARGV[a + 3]) * 2
-  if ARGV[a + 2] == '1' and cur[c] ~= '0' then
-    -- every part written: the parts stored (if any: version 0 is a new customer) are unknown,
-    -- delete those not written
-    local keep = {}
-    for i = sa, da - 1, 2 do keep[ARGV[i]] = true end
-    local stray = {}
-    for _, f in ipairs(redis.call('HKEYS', key)) do
-      if f ~= 'v' and f ~= 's' and not keep[f] then stray[#stray + 1] = f end
-    end
-    for from = 1, #stray, 2000 do redis.call('HDEL', key, unpack(stray, from, math.min(from + 1999, #stray))) end
-  end
-  -- the parts in the same HSET as the document (one call, as most writes change a day or two);
-  -- many in slices: unpack() is bounded by the Lua C stack (LUAI_MAXCSTACK, 8000)
-  if da - sa <= 2000 then
-    redis.call('HSET', key, 'v', nv, 's', ARGV[a + 1], unpack(ARGV, sa, da - 1))
-  else
-    redis.call('HSET', key, 'v', nv, 's', ARGV[a + 1])
-    for from = sa, da - 1, 2000 do redis.call('HSET', key, unpack(ARGV, from, math.min(from + 1999, da - 1))) end
-  end
-  local nd = tonumber(ARGV[da])
-  for from = da + 1, da + nd, 2000 do redis.call('HDEL', key, unpack(ARGV, from, math.min(from + 1999, da + nd))) end
-  a = da + 1 + nd
-  local m = tonumber(ARGV[a])
-  a = a + 1
+  local m = tonumber(ARGV[a + 2])
+  a = a + 3
   if m > 0 then
     -- in slices: unpack() is bounded by the Lua C stack (LUAI_MAXCSTACK, 8000)
     local last = a + m * 2 - 1
@@ -142,9 +112,8 @@ return out
  * per event id, its applied record and the bucket it was found in.
  * KEYS: per customer, its state key then its applied-records keys (one per bucket to look in, the
  * same number b for every customer). ARGV: b, then per customer: number of event ids m, cached
- * version ('' for none), then the m ids. Returns per customer: v, the state's hash (HGETALL: the
- * document `s` and any parts) or false when the cached version is current, then per id: record
- * and 1-based index of its bucket key, or false, false.
+ * version ('' for none), then the m ids. Returns per customer: v, s, then per id: record and
+ * 1-based index of its bucket key, or false, false.
  */
 export const LOAD_LUA = `
 local nb = tonumber(ARGV[1])
@@ -154,7 +123,7 @@ while a <= #ARGV do
   local m = tonumber(ARGV[a])
   local v = redis.call('HGET', KEYS[k], 'v')
   out[#out + 1] = v
-  if v and v ~= ARGV[a + 1] then out[#out + 1] = redis.call('HGETALL', KEYS[k]) else out[#out + 1] = false end
+  if v and v ~= ARGV[a + 1] then out[#out + 1] = redis.call('HGET', KEYS[k], 's') else out[#out + 1] = false end
   if m > 0 then
     local rec, where = {}, {}
     for b = 1, nb do
