@@ -1,20 +1,17 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  BASIC_RULES,
   byId,
   collectRewards,
   connectProducer,
-  createTestEnv,
-  deleteRedisKeys,
-  deleteTopics,
-  makeRulesDir,
+  type EventInput,
   produceEvents,
   purchase,
+  setUpTestEnv,
   signup,
   spawnWorker,
+  useCleanups,
   waitFor,
-  type EventInput,
 } from './harness.js';
 import { simulate } from './simulate.js';
 
@@ -29,10 +26,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 function workload(customers: number, purchasesEach: number): EventInput[] {
   const events: EventInput[] = [];
@@ -45,11 +39,8 @@ function workload(customers: number, purchasesEach: number): EventInput[] {
 
 describe('rules worker: crash and restart', () => {
   it('a worker SIGKILLed mid-stream and restarted issues every expected reward exactly once (by rewardId), nothing missing', async () => {
-    const rules = makeRulesDir(BASIC_RULES);
-    cleanups.push(() => rules.cleanup());
-    const env = await createTestEnv({ rulesDir: rules.dir, partitions: 3, extra: { CHUNK_SIZE: '40', TEST_SLOW_CHUNK_MS: '15' } });
-    cleanups.push(() => deleteTopics(env));
-    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+    const env = await setUpTestEnv(cleanups, { partitions: 3, extra: { CHUNK_SIZE: '40', TEST_SLOW_CHUNK_MS: '15' } });
+    const { rules } = env;
     const events = workload(150, 12);
     const expected = await simulate(rules.dir, events);
     expect(expected.length).toBe(150 + 150 * 12);

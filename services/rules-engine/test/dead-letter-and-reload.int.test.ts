@@ -1,24 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEAD_LETTER_HEADERS } from '@incentive/kafka';
 import {
   BASIC_RULES,
   collect,
   collectRewards,
   connectProducer,
-  createTestEnv,
-  deleteRedisKeys,
-  deleteTopics,
-  makeRulesDir,
   produceEvents,
   purchase,
+  setUpTestEnv,
   startWorker,
+  useCleanups,
   waitFor,
 } from './harness.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 async function counterValue(metric: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }, labels: Record<string, string> = {}): Promise<number> {
   const { values } = await metric.get();
@@ -27,11 +22,7 @@ async function counterValue(metric: { get(): Promise<{ values: { value: number; 
 
 describe('rules worker: bad input', () => {
   it('garbage bytes and schema-invalid events go to the dead-letter topic with origin and reason; later valid events are processed', async () => {
-    const rules = makeRulesDir(BASIC_RULES);
-    cleanups.push(() => rules.cleanup());
-    const env = await createTestEnv({ rulesDir: rules.dir, partitions: 1 });
-    cleanups.push(() => deleteTopics(env));
-    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+    const env = await setUpTestEnv(cleanups, { partitions: 1 });
     const rewards = await collectRewards(env);
     cleanups.push(() => rewards.stop());
     const dlq = await collect(env, env.topics.eventsDlq, (m) => ({ value: m.value, headers: m.headers }));
@@ -71,11 +62,8 @@ describe('rules worker: bad input', () => {
 
 describe('rules worker: rules hot reload', () => {
   it('an invalid rules edit is refused and the old rules keep rewarding; a valid edit brings a new rulesetVersion', async () => {
-    const rules = makeRulesDir(BASIC_RULES);
-    cleanups.push(() => rules.cleanup());
-    const env = await createTestEnv({ rulesDir: rules.dir, partitions: 1 });
-    cleanups.push(() => deleteTopics(env));
-    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+    const env = await setUpTestEnv(cleanups, { partitions: 1 });
+    const { rules } = env;
     const rewards = await collectRewards(env);
     cleanups.push(() => rewards.stop());
     const producer = await connectProducer(env);

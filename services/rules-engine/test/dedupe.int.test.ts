@@ -1,35 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Reward } from '@incentive/events';
 import {
-  BASIC_RULES,
   byId,
   collectRewards,
   connectProducer,
-  createTestEnv,
-  deleteRedisKeys,
-  deleteTopics,
-  makeRulesDir,
   produceEvents,
   purchase,
+  setUpTestEnv,
   signup,
   startWorker,
+  useCleanups,
   waitFor,
-  type TestEnv,
 } from './harness.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
-async function setup(): Promise<TestEnv> {
-  const rules = makeRulesDir(BASIC_RULES);
-  cleanups.push(() => rules.cleanup());
-  const env = await createTestEnv({ rulesDir: rules.dir, partitions: 2 });
-  cleanups.push(() => deleteTopics(env));
-  cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
-  return env;
-}
+const setup = () => setUpTestEnv(cleanups, { partitions: 2 });
 
 describe('rules worker: duplicates', () => {
   it('the same records delivered twice (group offsets rewound) yield each reward once', async () => {

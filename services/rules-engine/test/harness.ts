@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
-import { getServices, redisKeyPrefix, uniqueId, waitFor } from '@incentive/testing';
+import { afterEach } from 'vitest';
+import { deleteRedisKeys, getServices, redisKeyPrefix, uniqueId, waitFor } from '@incentive/testing';
 import { createLogger } from '@incentive/platform';
 import { ensureTopics, topicNames, type TopicNames } from '@incentive/kafka';
 import { parseRewardJson, type Reward } from '@incentive/events';
@@ -60,8 +61,43 @@ export async function createTestEnv(options: { partitions?: number; rulesDir: st
   return { prefix, topics, groupId, redisPrefix, kafka, env };
 }
 
+/** What the running test must undo, undone in reverse order after it. */
+export type Cleanups = (() => Promise<void> | void)[];
+
+/** A test file's cleanup list: registers the `afterEach` that empties it. */
+export function useCleanups(): Cleanups {
+  const cleanups: Cleanups = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return cleanups;
+}
+
+/**
+ * A test env over a fresh rules dir (`makeRulesDir(rules)`, default the basic rules). After the test
+ * its rules dir, topics and Redis keys are removed. `ownRedis`: the test runs its own Redis server,
+ * which it drops whole, so no keys are deleted.
+ */
+export async function setUpTestEnv(
+  cleanups: Cleanups,
+  options: { rules?: Record<string, unknown[]> | 'shipped'; partitions: number; extra?: Record<string, string>; ownRedis?: boolean },
+): Promise<TestEnv & { rules: RulesDir }> {
+  const rules = makeRulesDir(options.rules ?? BASIC_RULES);
+  cleanups.push(() => rules.cleanup());
+  const env = await createTestEnv({ rulesDir: rules.dir, partitions: options.partitions, ...(options.extra ? { extra: options.extra } : {}) });
+  cleanups.push(() => deleteTopics(env));
+  if (!options.ownRedis) cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+  return { ...env, rules };
+}
+
+export interface RulesDir {
+  dir: string;
+  write(name: string, content: unknown): void;
+  cleanup(): void;
+}
+
 /** A rules directory in a temp dir: the shipped tiers/segments/schedule plus the given incentive files. */
-export function makeRulesDir(incentives: Record<string, unknown[]> | 'shipped'): { dir: string; write(name: string, content: unknown): void; cleanup(): void } {
+export function makeRulesDir(incentives: Record<string, unknown[]> | 'shipped'): RulesDir {
   const dir = mkdtempSync(join(tmpdir(), 're-rules-'));
   for (const f of ['tiers.json', 'segments.json', 'schedule.json']) cpSync(join(SHIPPED_RULES, f), join(dir, f));
   if (incentives === 'shipped') {
@@ -206,7 +242,7 @@ export function spawnWorker(env: TestEnv, extra: Record<string, string> = {}): {
   return { child, output: () => out, exited };
 }
 
-export { deleteRedisKeys } from '@incentive/testing';
+export { deleteRedisKeys };
 
 export async function deleteTopics(env: TestEnv): Promise<void> {
   const admin = env.kafka.admin();

@@ -1,27 +1,21 @@
 import { AssignerProtocol } from 'kafkajs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  BASIC_RULES,
   byId,
   collectRewards,
   connectProducer,
-  createTestEnv,
-  deleteRedisKeys,
-  deleteTopics,
-  makeRulesDir,
+  type EventInput,
   produceEvents,
   purchase,
+  setUpTestEnv,
   signup,
   startWorker,
+  useCleanups,
   waitFor,
-  type EventInput,
 } from './harness.js';
 import { simulate } from './simulate.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 /**
  * A test env with the basic rules, a reward collector and a producer (all cleaned up after the test),
@@ -29,11 +23,8 @@ afterEach(async () => {
  * expects for it.
  */
 async function setUp(o: { partitions: number; extra: Record<string, string>; customers: number; prefix: string; stride: number }) {
-  const rules = makeRulesDir(BASIC_RULES);
-  cleanups.push(() => rules.cleanup());
-  const env = await createTestEnv({ rulesDir: rules.dir, partitions: o.partitions, extra: o.extra });
-  cleanups.push(() => deleteTopics(env));
-  cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+  const env = await setUpTestEnv(cleanups, { partitions: o.partitions, extra: o.extra });
+  const { rules } = env;
   const events: EventInput[] = [];
   for (let c = 0; c < o.customers; c++) events.push(signup(`s-${c}`, `${o.prefix}-${c}`, c));
   for (let k = 0; k < 10; k++) {

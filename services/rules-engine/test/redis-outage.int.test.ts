@@ -3,29 +3,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import {
-  BASIC_RULES,
   byId,
   collectRewards,
   connectProducer,
-  createTestEnv,
-  deleteTopics,
-  makeRulesDir,
+  type EventInput,
   produceEvents,
   purchase,
+  setUpTestEnv,
   signup,
   startWorker,
+  useCleanups,
   waitFor,
-  type EventInput,
 } from './harness.js';
 import { simulate } from './simulate.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -73,10 +68,8 @@ describe('rules worker: Redis outage', () => {
     });
     await waitFor(() => redisAnswers(url), { timeoutMs: 20_000, message: 'private redis up' });
 
-    const rules = makeRulesDir(BASIC_RULES);
-    cleanups.push(() => rules.cleanup());
-    const env = await createTestEnv({ rulesDir: rules.dir, partitions: 3, extra: { REDIS_URL: url, CHUNK_SIZE: '25', RETRY_MAX_MS: '500' } });
-    cleanups.push(() => deleteTopics(env));
+    const env = await setUpTestEnv(cleanups, { partitions: 3, extra: { REDIS_URL: url, CHUNK_SIZE: '25', RETRY_MAX_MS: '500' }, ownRedis: true });
+    const { rules } = env;
 
     const events: EventInput[] = [];
     for (let c = 0; c < 100; c++) events.push(signup(`s-${c}`, `u-${c}`, c));

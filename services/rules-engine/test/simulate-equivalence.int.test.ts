@@ -1,23 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Reward } from '@incentive/events';
 import {
   collectRewards,
   connectProducer,
-  createTestEnv,
-  deleteRedisKeys,
-  deleteTopics,
-  makeRulesDir,
-  produceEvents,
-  startWorker,
-  waitFor,
   type EventInput,
+  produceEvents,
+  setUpTestEnv,
+  startWorker,
+  useCleanups,
+  waitFor,
 } from './harness.js';
 import { simulate } from './simulate.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 /** Deterministic pseudo-random numbers (LCG) so the workload is the same on every run. */
 function rng(seed: number): () => number {
@@ -81,11 +76,8 @@ function perCustomer(rewards: Reward[]): Map<string, Reward[]> {
 
 describe('rules worker: same output as the in-memory pipeline', () => {
   it('for the same input the worker reward stream equals simulate (ids, fields and per-customer order), shipped catalogue', async () => {
-    const rules = makeRulesDir('shipped');
-    cleanups.push(() => rules.cleanup());
-    const env = await createTestEnv({ rulesDir: rules.dir, partitions: 4, extra: { CHUNK_SIZE: '64' } });
-    cleanups.push(() => deleteTopics(env));
-    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+    const env = await setUpTestEnv(cleanups, { rules: 'shipped', partitions: 4, extra: { CHUNK_SIZE: '64' } });
+    const { rules } = env;
     const { phase1, phase2 } = workload();
     const expected = await simulate(rules.dir, [...phase1, ...phase2]);
     const kinds = new Set(expected.map((r) => r.ruleId));
