@@ -5,3 +5,5 @@ export type { WaitForOptions } from './wait-for.js';
 export type { ServiceUrls } from './services.js';
 export { checkServices } from './check-services.js';
 export { deleteRedisKeys } from './delete-redis-keys.js';
+export { useCleanups } from './use-cleanups.js';
+export type { Cleanups } from './use-cleanups.js';

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
-import { afterEach } from 'vitest';
-import { deleteRedisKeys, getServices, redisKeyPrefix, uniqueId, waitFor } from '@incentive/testing';
+import { deleteRedisKeys, getServices, redisKeyPrefix, uniqueId, useCleanups, waitFor, type Cleanups } from '@incentive/testing';
 import { createLogger } from '@incentive/platform';
 import { ensureTopics, topicNames, type TopicNames } from '@incentive/kafka';
 import { parseRewardJson, type Reward } from '@incentive/events';
@@ -59,18 +58,6 @@ export async function createTestEnv(options: { partitions?: number; rulesDir: st
     ...options.extra,
   };
   return { prefix, topics, groupId, redisPrefix, kafka, env };
-}
-
-/** What the running test must undo, undone in reverse order after it. */
-export type Cleanups = (() => Promise<void> | void)[];
-
-/** A test file's cleanup list: registers the `afterEach` that empties it. */
-export function useCleanups(): Cleanups {
-  const cleanups: Cleanups = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  return cleanups;
 }
 
 /**
@@ -242,7 +229,7 @@ export function spawnWorker(env: TestEnv, extra: Record<string, string> = {}): {
   return { child, output: () => out, exited };
 }
 
-export { deleteRedisKeys };
+export { deleteRedisKeys, useCleanups };
 
 export async function deleteTopics(env: TestEnv): Promise<void> {
   const admin = env.kafka.admin();

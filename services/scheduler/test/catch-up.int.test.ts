@@ -1,26 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IncentiveEvent } from '@incentive/events';
 import {
   childPort,
   collectClockEvents,
   connectProducer,
   countById,
-  createTestEnv,
-  deleteRedisKeys,
-  deleteTopic,
   produce,
   purchase,
+  setUpTestEnv,
   signup,
   spawnScheduler,
   startInProcess,
+  useCleanups,
   waitFor,
 } from './harness.js';
 import { createSchedulerKeys } from '../src/redis/keys.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 async function post(port: number, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -33,9 +29,7 @@ async function state(port: number): Promise<Record<string, unknown>> {
 
 describe('scheduler: crash and catch-up (real Kafka, Redis, main.ts as a child process)', () => {
   it('killed and restarted across two missed days: each birthday/inactivity event exactly once on the topic; a re-run publishes nothing', async () => {
-    const env = await createTestEnv();
-    cleanups.push(() => deleteTopic(env));
-    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+    const env = await setUpTestEnv(cleanups);
     const collector = await collectClockEvents(env);
     cleanups.push(() => collector.stop());
     const producer = await connectProducer(env);
@@ -108,9 +102,7 @@ describe('scheduler: crash and catch-up (real Kafka, Redis, main.ts as a child p
   });
 
   it('a crash after Kafka committed a tick but before Redis recorded it does not publish the tick again', async () => {
-    const env = await createTestEnv();
-    cleanups.push(() => deleteTopic(env));
-    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+    const env = await setUpTestEnv(cleanups);
     const collector = await collectClockEvents(env);
     cleanups.push(() => collector.stop());
     const producer = await connectProducer(env);

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
-import { getServices, redisKeyPrefix, uniqueId, waitFor } from '@incentive/testing';
+import { deleteRedisKeys, getServices, redisKeyPrefix, uniqueId, useCleanups, waitFor, type Cleanups } from '@incentive/testing';
 import { createLogger } from '@incentive/platform';
 import { ensureTopics, topicNames } from '@incentive/kafka';
 import { parseEventJson, type IncentiveEvent } from '@incentive/events';
@@ -70,6 +70,14 @@ export async function createTestEnv(extra: Record<string, string> = {}): Promise
 }
 
 /** The service in-process with a manual clock at `start`. */
+/** `createTestEnv(extra)` whose topic and Redis keys are removed after the test. */
+export async function setUpTestEnv(cleanups: Cleanups, extra: Record<string, string> = {}): Promise<TestEnv> {
+  const env = await createTestEnv(extra);
+  cleanups.push(() => deleteTopic(env));
+  cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+  return env;
+}
+
 export function startInProcess(env: TestEnv, start: string, extra: Record<string, string> = {}): { service: SchedulerService; redis: Redis; stop: () => Promise<void> } {
   const config = loadConfig({ ...env.env, SCHEDULER_CLOCK: 'manual', SCHEDULER_CLOCK_START: start, ...extra });
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'scheduler-test' });
@@ -165,7 +173,7 @@ export function countById(events: IncentiveEvent[]): Map<string, number> {
   return m;
 }
 
-export { deleteRedisKeys } from '@incentive/testing';
+export { deleteRedisKeys, useCleanups };
 
 export async function deleteTopic(env: TestEnv): Promise<void> {
   const admin = env.kafka.admin();

@@ -1,29 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LeaderboardClosedEvent } from '@incentive/events';
 import {
   collectClockEvents,
   connectProducer,
-  createTestEnv,
-  deleteRedisKeys,
-  deleteTopic,
   produce,
   purchase,
   refund,
+  setUpTestEnv,
   startInProcess,
+  useCleanups,
   waitFor,
 } from './harness.js';
 import { createSchedulerKeys } from '../src/redis/keys.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 describe('scheduler: monthly leaderboard (real Kafka and Redis)', () => {
   it('closes a month once, at the first tick of the next month, ranking net spend (refunds, redelivery) in the schedule zone', async () => {
-    const env = await createTestEnv({ LEADERBOARD_TOP_N: '3' });
-    cleanups.push(() => deleteTopic(env));
-    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+    const env = await setUpTestEnv(cleanups, { LEADERBOARD_TOP_N: '3' });
     const collector = await collectClockEvents(env);
     cleanups.push(() => collector.stop());
     const producer = await connectProducer(env);

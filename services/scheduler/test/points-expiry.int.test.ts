@@ -1,14 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Consumer } from 'kafkajs';
 import type { NotificationEvent, PointsExpireRequest, Reward } from '@incentive/events';
 import { topicNames } from '@incentive/kafka';
 import { uniqueId } from '@incentive/testing';
-import { connectProducer, createTestEnv, deleteRedisKeys, deleteTopic, startInProcess, waitFor, type TestEnv } from './harness.js';
+import { connectProducer, setUpTestEnv, startInProcess, type TestEnv, useCleanups, waitFor } from './harness.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 const grant = (rewardId: string, customerId: string, points: number, expiresAt?: string): Reward => ({
   rewardId,
@@ -61,9 +58,7 @@ async function collect(env: TestEnv) {
 
 describe('scheduler: points expiry (real Kafka and Redis)', () => {
   it('publishes one points.expire request per customer at the first tick at or after expiresAt, none before, and the notice once, noticeDays ahead', async () => {
-    const env = await createTestEnv({ POINTS_EXPIRY_NOTICE_DAYS: '3' });
-    cleanups.push(() => deleteTopic(env));
-    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+    const env = await setUpTestEnv(cleanups, { POINTS_EXPIRY_NOTICE_DAYS: '3' });
     const names = topicNames(env.env.TOPIC_PREFIX);
 
     const first = startInProcess(env, '2027-01-01T12:00:00Z');

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IncentiveEvent } from '@incentive/events';
 import { applyEvent, createClockPlanner, type CustomerState } from '@incentive/facts';
 import { loadRuleset } from '@incentive/rules';
@@ -8,20 +8,16 @@ import {
   collectClockEvents,
   connectProducer,
   countById,
-  createTestEnv,
-  deleteRedisKeys,
-  deleteTopic,
   produce,
   purchase,
+  setUpTestEnv,
   signup,
   startInProcess,
+  useCleanups,
   waitFor,
 } from './harness.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 function dayAt(day: number, hour: number): string {
   return new Date(Date.parse('2026-01-01T00:00:00Z') + day * 86_400_000 + hour * 3_600_000).toISOString();
@@ -32,9 +28,7 @@ describe('scheduler: two instances at once (real Kafka and Redis)', () => {
     const loaded = await loadRuleset(SHIPPED_RULES);
     if (!loaded.ok) throw new Error('shipped rules do not load');
     const schedule = loaded.ruleset.schedule;
-    const env = await createTestEnv();
-    cleanups.push(() => deleteTopic(env));
-    cleanups.push(() => deleteRedisKeys(env.env.REDIS_URL!, env.redisPrefix));
+    const env = await setUpTestEnv(cleanups);
     const collector = await collectClockEvents(env);
     cleanups.push(() => collector.stop());
     const producer = await connectProducer(env);
