@@ -12,3 +12,5 @@ export type {
 } from './dead-letter.js';
 export { TOPICS, topicNames } from './topics.js';
 export type { TopicKey, TopicNames } from './topics.js';
+export { trackGroupMembership } from './group-membership.js';
+export type { GroupMembership, MembershipLogger, TrackGroupMembershipDeps } from './group-membership.js';

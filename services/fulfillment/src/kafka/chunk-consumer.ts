@@ -1,13 +1,11 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { trackGroupMembership, type GroupMembership } from '@incentive/kafka';
 import type { Logger } from '@incentive/platform';
 import type { Metrics } from '../ops/metrics.js';
 
-export interface ConsumerHealth {
-  joined: boolean;
-  crashed: boolean;
+export interface ConsumerHealth extends GroupMembership {
   /** A dependency is down and at least one partition is paused. */
   degraded: boolean;
-  lastActivityMs: number;
 }
 
 export interface ChunkConsumerDeps {
@@ -37,34 +35,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export function createChunkConsumer(deps: ChunkConsumerDeps) {
   const { consumer, metrics, name } = deps;
   const log = deps.logger.child({ component: `${name}-consumer` });
-  const health: ConsumerHealth = { joined: false, crashed: false, degraded: false, lastActivityMs: Date.now() };
+  const { membership, touch } = trackGroupMembership(consumer, { log, ...(deps.onRebalance ? { onJoin: deps.onRebalance } : {}) });
+  let degraded = false;
   let paused = 0;
   let started = false;
   let stopping = false;
-  const touch = () => {
-    health.lastActivityMs = Date.now();
-  };
-  consumer.on(consumer.events.HEARTBEAT, touch);
-  consumer.on(consumer.events.FETCH_START, touch);
-  consumer.on(consumer.events.START_BATCH_PROCESS, touch);
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    touch();
-    health.joined = true;
-    health.crashed = false;
-    deps.onRebalance?.();
-    log.info({ memberId: e.payload.memberId }, 'joined consumer group');
-  });
-  consumer.on(consumer.events.REBALANCING, () => {
-    health.joined = false;
-  });
-  consumer.on(consumer.events.STOP, () => {
-    health.joined = false;
-  });
-  consumer.on(consumer.events.CRASH, (e) => {
-    health.joined = false;
-    health.crashed = !e.payload.restart;
-    log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
-  });
 
   async function handleBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
@@ -85,7 +60,7 @@ export function createChunkConsumer(deps: ChunkConsumerDeps) {
             if (!resume) {
               resume = p.pause();
               paused++;
-              health.degraded = true;
+              degraded = true;
               metrics.pausedPartitions.inc({ consumer: name });
             }
             const base = Math.min(deps.retry.maxMs, deps.retry.initialMs * 2 ** Math.min(attempt - 1, 20));
@@ -100,7 +75,7 @@ export function createChunkConsumer(deps: ChunkConsumerDeps) {
         if (resume) {
           resume();
           resume = undefined;
-          if (--paused === 0) health.degraded = false;
+          if (--paused === 0) degraded = false;
           metrics.pausedPartitions.dec({ consumer: name });
           plog.info({}, 'partition resumed');
         }
@@ -114,7 +89,7 @@ export function createChunkConsumer(deps: ChunkConsumerDeps) {
     } finally {
       if (resume) {
         resume();
-        if (--paused === 0) health.degraded = false;
+        if (--paused === 0) degraded = false;
         metrics.pausedPartitions.dec({ consumer: name });
       }
     }
@@ -122,7 +97,7 @@ export function createChunkConsumer(deps: ChunkConsumerDeps) {
 
   return {
     health(): ConsumerHealth {
-      return { ...health };
+      return { ...membership, degraded };
     },
     async start(): Promise<void> {
       if (started) return;
@@ -143,7 +118,7 @@ export function createChunkConsumer(deps: ChunkConsumerDeps) {
       stopping = true;
       await consumer.stop();
       await consumer.disconnect();
-      health.joined = false;
+      membership.joined = false;
     },
   };
 }

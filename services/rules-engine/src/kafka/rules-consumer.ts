@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
-import { DEAD_LETTER_HEADERS } from '@incentive/kafka';
+import { DEAD_LETTER_HEADERS, trackGroupMembership, type GroupMembership } from '@incentive/kafka';
 import type { Logger } from '@incentive/platform';
 import type { ChunkResult, ConsumedMessage, DeadLetter } from '../chunk-processor.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -32,12 +32,7 @@ export interface RulesConsumerDeps {
   beforePublish?: () => Promise<void>;
 }
 
-export interface ConsumerHealth {
-  joined: boolean;
-  crashed: boolean;
-  lastActivityMs: number;
-  /** Times this member joined the group (1 + rebalances it took part in). */
-  joins: number;
+export interface ConsumerHealth extends GroupMembership {
   /** Rebalances that started while this member was inside a batch. */
   rebalancesDuringBatch: number;
 }
@@ -66,7 +61,13 @@ function deadLetterMessage(topic: string, partition: number, d: DeadLetter): Mes
 export function createRulesConsumer(deps: RulesConsumerDeps) {
   const { consumer, producer, topics, metrics } = deps;
   const log = deps.logger.child({ component: 'rules-consumer' });
-  const health: ConsumerHealth = { joined: false, crashed: false, lastActivityMs: Date.now(), joins: 0, rebalancesDuringBatch: 0 };
+  const { membership, touch } = trackGroupMembership(consumer, {
+    log,
+    onCrash: (err, restart) => {
+      if (!restart) deps.onFatal?.(err);
+    },
+  });
+  let rebalancesDuringBatch = 0;
   const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION']);
 
   /**
@@ -79,7 +80,7 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
       await p.heartbeat();
     } catch (err) {
       if (REBALANCE_ERRORS.has((err as { type?: string }).type ?? '')) {
-        health.rebalancesDuringBatch += 1;
+        rebalancesDuringBatch += 1;
         await Promise.all(pendingMarks);
         await commitAcknowledged().catch((e: unknown) => log.warn({ err: e }, 'offset commit before rejoining failed; the next owner redoes those events (idempotent)'));
       }
@@ -168,35 +169,10 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
     return run;
   }
 
-  const touch = () => {
-    health.lastActivityMs = Date.now();
-  };
-  consumer.on(consumer.events.HEARTBEAT, touch);
-  consumer.on(consumer.events.FETCH_START, touch);
-  consumer.on(consumer.events.START_BATCH_PROCESS, touch);
   consumer.on(consumer.events.END_BATCH_PROCESS, () => {
     touch();
     // Also after batches kafkajs resolved without us (only control records, e.g. a transaction marker).
     if (started && !stopping && deps.commitIntervalMs > 0) commitInBackground();
-  });
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    touch();
-    health.joined = true;
-    health.crashed = false;
-    health.joins += 1;
-    log.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined consumer group');
-  });
-  consumer.on(consumer.events.REBALANCING, () => {
-    health.joined = false;
-  });
-  consumer.on(consumer.events.STOP, () => {
-    health.joined = false;
-  });
-  consumer.on(consumer.events.CRASH, (e) => {
-    health.joined = false;
-    health.crashed = !e.payload.restart;
-    log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
-    if (!e.payload.restart) deps.onFatal?.(e.payload.error);
   });
 
   async function publish(partition: number, result: ChunkResult): Promise<void> {
@@ -340,7 +316,7 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
 
   return {
     health(): ConsumerHealth {
-      return { ...health };
+      return { ...membership, rebalancesDuringBatch };
     },
     async start(): Promise<void> {
       if (started) return;
@@ -368,7 +344,7 @@ export function createRulesConsumer(deps: RulesConsumerDeps) {
       await Promise.all(pendingMarks);
       await consumer.disconnect();
       await producer.disconnect();
-      health.joined = false;
+      membership.joined = false;
     },
   };
 }
