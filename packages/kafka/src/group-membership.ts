@@ -29,8 +29,9 @@ export interface TrackGroupMembershipDeps {
 
 /**
  * Keeps a consumer's `GroupMembership` up to date from kafkajs's instrumentation events. Returns the
- * live object (read it, copy it out) and `touch`, for activity the events do not show (a retry
- * loop that heartbeats by hand).
+ * live object (copy it out to report it; its owner may also set `joined = false` once it has
+ * stopped the consumer) and `touch`, for activity the events do not show (a retry loop that
+ * heartbeats by hand).
  */
 export function trackGroupMembership(consumer: Pick<Consumer, 'on' | 'events'>, deps: TrackGroupMembershipDeps): { membership: GroupMembership; touch: () => void } {
   const now = deps.now ?? Date.now;
