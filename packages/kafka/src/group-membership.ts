@@ -21,10 +21,9 @@ export interface MembershipLogger {
 export interface TrackGroupMembershipDeps {
   log: MembershipLogger;
   /** After every join: e.g. caches of partition-owned state may be stale. */
-  onJoin?: () => void;
+  onJoin?: (() => void) | undefined;
   /** A crash; `restart` false means kafkajs gave up on this consumer. */
-  onCrash?: (err: unknown, restart: boolean) => void;
-  now?: () => number;
+  onCrash?: ((err: unknown, restart: boolean) => void) | undefined;
 }
 
 /**
@@ -34,10 +33,9 @@ export interface TrackGroupMembershipDeps {
  * heartbeats by hand).
  */
 export function trackGroupMembership(consumer: Pick<Consumer, 'on' | 'events'>, deps: TrackGroupMembershipDeps): { membership: GroupMembership; touch: () => void } {
-  const now = deps.now ?? Date.now;
-  const membership: GroupMembership = { joined: false, crashed: false, lastActivityMs: now(), joins: 0 };
+  const membership: GroupMembership = { joined: false, crashed: false, lastActivityMs: Date.now(), joins: 0 };
   const touch = () => {
-    membership.lastActivityMs = now();
+    membership.lastActivityMs = Date.now();
   };
   consumer.on(consumer.events.HEARTBEAT, touch);
   consumer.on(consumer.events.FETCH_START, touch);

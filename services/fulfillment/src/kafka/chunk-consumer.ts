@@ -35,7 +35,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export function createChunkConsumer(deps: ChunkConsumerDeps) {
   const { consumer, metrics, name } = deps;
   const log = deps.logger.child({ component: `${name}-consumer` });
-  const { membership, touch } = trackGroupMembership(consumer, { log, ...(deps.onRebalance ? { onJoin: deps.onRebalance } : {}) });
+  const { membership, touch } = trackGroupMembership(consumer, { log, onJoin: deps.onRebalance });
   let degraded = false;
   let paused = 0;
   let started = false;
